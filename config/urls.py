@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from . import views
+
+# The admin logs in through allauth, so MFA and rate limits apply there too.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Shiftdesk operations"
+admin.site.site_title = "Shiftdesk admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", include("config.api")),
+    path("marketplace/", include("marketplace.urls")),
+    path("qa/", include("qa_scoring.urls")),
+    path("vetting/", include("vetting.urls")),
+    path("billing/", include("billing.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "config.views.error_403"
+handler404 = "config.views.error_404"
+handler500 = "config.views.error_500"

@@ -1,0 +1,2 @@
+app_name = "qa_scoring"
+urlpatterns: list = []
