@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("marketplace.api")),
     path("", include("qa_scoring.api")),
     path("", include("vetting.api")),
+    path("", include("timesheets.api")),
     path("", include("billing.api")),
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("marketplace/", include("marketplace.urls")),
     path("qa/", include("qa_scoring.urls")),
     path("vetting/", include("vetting.urls")),
+    path("time/", include("timesheets.urls")),
     path("billing/", include("billing.urls")),
 ]
 

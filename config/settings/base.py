@@ -33,10 +33,25 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
     "accounts",
     "marketplace",
     "qa_scoring",
     "vetting",
+    "timesheets",
     "billing",
     "cms",
 ]
@@ -239,3 +254,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in e-mails
+
+# --- Wagtail (SOP playbooks; see cms/).
+WAGTAIL_SITE_NAME = "Shiftdesk playbooks"
+WAGTAILADMIN_BASE_URL = SITE_URL
