@@ -5,7 +5,15 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # Order matters: later apps build on earlier ones.
-DEMO_MODULES = ["accounts.demo", "marketplace.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "marketplace.demo",
+    "qa_scoring.demo",
+    "cms.demo",
+    "vetting.demo",
+    "timesheets.demo",
+    "billing.demo",
+]
 
 
 class Command(BaseCommand):
