@@ -258,3 +258,20 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in
 # --- Wagtail (SOP playbooks; see cms/).
 WAGTAIL_SITE_NAME = "Shiftdesk playbooks"
 WAGTAILADMIN_BASE_URL = SITE_URL
+
+# --- timesheets
+TIMESHEETS_REVIEW_WINDOW_DAYS = env.int("TIMESHEETS_REVIEW_WINDOW_DAYS", default=5)  # submitted → auto-approved after
+TIMESHEETS_SUBMIT_REMINDER_HOURS = env.int("TIMESHEETS_SUBMIT_REMINDER_HOURS", default=24)  # before week end
+TIMESHEETS_APPROVE_REMINDER_HOURS = env.int("TIMESHEETS_APPROVE_REMINDER_HOURS", default=24)  # before auto-approve
+TIMESHEETS_LATE_GRACE_MINUTES = env.int("TIMESHEETS_LATE_GRACE_MINUTES", default=10)  # later clock-in = late start
+
+# --- vetting
+VETTING_PASS_MARKS = {"profile_screen": 60, "assessment": 80, "interview": 70, "checks": 100}  # per-stage pass mark (0–100)
+VETTING_WEIGHTS = {"profile_screen": 10, "assessment": 50, "interview": 30, "checks": 10}  # vetting score = weighted stage scores
+VETTING_MIN_HOURS_PER_WEEK = env.int("VETTING_MIN_HOURS_PER_WEEK", default=20)  # profile screen: weekly hours at least
+VETTING_RATE_MIN = Decimal(env.str("VETTING_RATE_MIN", default="4.00"))  # profile screen: lowest hourly rate (USD)
+VETTING_RATE_MAX = Decimal(env.str("VETTING_RATE_MAX", default="60.00"))  # profile screen: highest hourly rate (USD)
+VETTING_MIN_LANGUAGE_LEVEL = "B2"  # profile screen: at least one language at this CEFR level or above
+VETTING_ASSESSMENT_SCENARIOS = 3  # scenarios drawn per candidate
+VETTING_ASSESSMENT_MINUTES = 90  # time limit of the one assessment attempt
+VETTING_REAPPLY_DAYS = 90  # default wait after a rejection
