@@ -33,6 +33,12 @@ class FreelancerProfile(models.Model):
         max_length=16, choices=VettingStatus.choices, default=VettingStatus.NOT_APPLIED, editable=False
     )
     vetting_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, editable=False)
+    # Denormalised signals written only by services (qa_scoring and timesheets feed them); read by matching.
+    iqs_90d = models.DecimalField(
+        "IQS (last 90 days)", max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    iqs_review_count = models.PositiveIntegerField(default=0, editable=False)
+    reliability = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,44 @@
+"""Thin Celery wrappers: marketplace e-mails."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from .models import Contract
+
+CONTRACT_SUBJECTS = {
+    "paused": "Contract paused: {title}",
+    "resumed": "Contract resumed: {title}",
+    "ended": "Contract ended: {title}",
+    "started": "Contract started: {title}",
+}
+
+
+def _seller_recipients(organization) -> list[str]:
+    from accounts.models import MANAGE_ROLES
+
+    return list(
+        organization.memberships.filter(role__in=MANAGE_ROLES)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_contract_email(contract_id: int, event: str, reason: str = "") -> str:
+    """Tell both sides about a contract transition. Reads the row again, so a stale message is never sent."""
+    contract = Contract.objects.select_related("organization", "freelancer__user").filter(pk=contract_id).first()
+    if contract is None or event not in CONTRACT_SUBJECTS:
+        return "skipped"
+    context = {"contract": contract, "event": event, "reason": reason, "site_url": settings.SITE_URL}
+    recipients = [contract.freelancer.user.email, *_seller_recipients(contract.organization)]
+    send_mail(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + CONTRACT_SUBJECTS[event].format(title=contract.title),
+        message=render_to_string("marketplace/email/contract_event.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return "sent"

@@ -1,0 +1,107 @@
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import AuditEvent
+from marketplace import services
+from marketplace.models import ContractStatus, FreelancerProfile, VettingStatus
+from marketplace.tasks import send_contract_email
+
+pytestmark = pytest.mark.django_db
+
+
+def test_vetting_update_sets_status_score_and_audits(freelancer_profile, staff):
+    services.freelancer_vetting_update(
+        profile=freelancer_profile, status=VettingStatus.SUSPENDED, score=Decimal("71.5"), actor=staff, reason="QA"
+    )
+    profile = FreelancerProfile.objects.get(pk=freelancer_profile.pk)
+    assert (profile.vetting_status, profile.vetting_score) == ("suspended", Decimal("71.50"))
+    event = AuditEvent.objects.get(action="freelancer_profile.vetting_updated")
+    assert event.data["reason"] == "QA"
+    assert event.data["before"] == {"status": "approved", "score": "85.00"}
+
+
+@pytest.mark.parametrize(("status", "score"), [("bogus", Decimal("50")), ("approved", Decimal("100.01"))])
+def test_vetting_update_rejects_bad_input(freelancer_profile, staff, status, score):
+    with pytest.raises(ValidationError):
+        services.freelancer_vetting_update(profile=freelancer_profile, status=status, score=score, actor=staff)
+    profile = FreelancerProfile.objects.get(pk=freelancer_profile.pk)
+    assert (profile.vetting_status, profile.vetting_score) == ("approved", Decimal("85.00"))
+    assert not AuditEvent.objects.filter(action="freelancer_profile.vetting_updated").exists()
+
+
+def test_quality_update_is_idempotent(freelancer_profile):
+    assert services.freelancer_quality_update(profile_id=freelancer_profile.pk, iqs=Decimal("91.25"), review_count=7)
+    assert not services.freelancer_quality_update(
+        profile_id=freelancer_profile.pk, iqs=Decimal("91.25"), review_count=7
+    )
+    profile = FreelancerProfile.objects.get(pk=freelancer_profile.pk)
+    assert (profile.iqs_90d, profile.iqs_review_count) == (Decimal("91.25"), 7)
+    assert services.freelancer_quality_update(profile_id=freelancer_profile.pk, iqs=None, review_count=0)
+    profile.refresh_from_db()
+    assert (profile.iqs_90d, profile.iqs_review_count) == (None, 0)
+
+
+def test_reliability_update(freelancer_profile):
+    assert services.freelancer_reliability_update(profile_id=freelancer_profile.pk, reliability=Decimal("88"))
+    assert not services.freelancer_reliability_update(profile_id=freelancer_profile.pk, reliability=Decimal("88"))
+    with pytest.raises(ValidationError):
+        services.freelancer_reliability_update(profile_id=freelancer_profile.pk, reliability=Decimal("-1"))
+    assert FreelancerProfile.objects.get(pk=freelancer_profile.pk).reliability == Decimal("88.00")
+
+
+def test_contract_pause_resume_end(contract, seller_owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contract_pause(contract=contract, actor=seller_owner, reason="Payment failed")
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.PAUSED
+    assert mail.outbox[0].subject == "[Shiftdesk] Contract paused: Customer support (e-mail)"
+    assert mail.outbox[0].to == ["dana@freelance.test", "alice@acme.test"]
+    assert "Payment failed" in mail.outbox[0].body
+
+    services.contract_resume(contract=contract, actor=None)
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.ACTIVE
+
+    services.contract_end(contract=contract, actor=seller_owner, reason="Season over")
+    contract.refresh_from_db()
+    assert (contract.status, contract.end_reason) == ("ended", "Season over")
+    assert contract.ended_at is not None
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(contract.pk)).order_by("pk").values_list("action", flat=True)
+    )
+    assert actions == ["contract.paused", "contract.resumed", "contract.ended"]
+
+
+def test_freelancer_may_end_but_not_pause(contract, freelancer):
+    with pytest.raises(PermissionDenied):
+        services.contract_pause(contract=contract, actor=freelancer, reason="x")
+    assert contract.__class__.objects.get(pk=contract.pk).status == "active"
+    services.contract_end(contract=contract, actor=freelancer, reason="Moving on")
+    assert contract.__class__.objects.get(pk=contract.pk).status == "ended"
+
+
+def test_outsider_cannot_touch_contract(contract, outsider):
+    with pytest.raises(PermissionDenied):
+        services.contract_end(contract=contract, actor=outsider, reason="x")
+    assert contract.__class__.objects.get(pk=contract.pk).status == "active"
+    assert not AuditEvent.objects.filter(action__startswith="contract.").exists()
+
+
+def test_invalid_transitions(contract, seller_owner):
+    with pytest.raises(ValidationError):
+        services.contract_resume(contract=contract, actor=seller_owner)
+    with pytest.raises(ValidationError):
+        services.contract_pause(contract=contract, actor=seller_owner, reason="  ")
+    services.contract_end(contract=contract, actor=seller_owner, reason="done")
+    with pytest.raises(ValidationError):
+        services.contract_pause(contract=contract, actor=seller_owner, reason="again")
+    with pytest.raises(ValidationError):
+        services.contract_end(contract=contract, actor=seller_owner, reason="again")
+    assert contract.__class__.objects.get(pk=contract.pk).end_reason == "done"
+
+
+def test_contract_email_task_skips_missing():
+    assert send_contract_email(999999, "ended") == "skipped"
