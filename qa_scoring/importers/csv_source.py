@@ -1,0 +1,167 @@
+"""Plain CSV: ``conversation_id, sent_at, sender_type, sender_name, text`` — one row per message.
+
+Amazon has no API for buyer–seller messages, so sellers paste threads into a spreadsheet. Rows of one
+conversation must be next to each other (sort by conversation_id); times are ISO 8601 (no zone = UTC);
+sender_type is agent, customer, bot or system. Optional columns: message_id, is_internal_note (true/false,
+yes/no, 1/0), subject, channel, tags (comma- or semicolon-separated), csat (1–5), agent_email, agent_name.
+Text is stored exactly as written — a cell like ``=HYPERLINK(...)`` stays text; exports escape formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from .records import AuthorRole, ImportFileError, ParsedConversation, ParsedMessage, RejectedRecord
+from .streams import SourceFile
+from .values import RecordError, csat_from_scale, parse_time
+
+REQUIRED = ("conversation_id", "sent_at", "sender_type", "sender_name", "text")
+FIELD_LIMIT = 1024 * 1024  # one cell at most 1 MB: a longer one means a broken quote, not a message
+_TRUE = {"1", "true", "yes", "y", "note", "internal"}
+_FALSE = {"", "0", "false", "no", "n"}
+_ROLE_ALIASES = {"agent": AuthorRole.AGENT, "customer": AuthorRole.CUSTOMER, "bot": AuthorRole.BOT}
+_ROLE_ALIASES |= {"system": AuthorRole.SYSTEM}
+
+
+def _header(line: str) -> list[str]:
+    return [cell.strip().lower() for cell in next(csv.reader([line]), [])]
+
+
+def looks_like_csv(head_text: str) -> bool:
+    first_line = head_text.split("\n", 1)[0]
+    return set(REQUIRED) <= set(_header(first_line))
+
+
+def _read_header(reader: Any) -> list[str]:
+    try:
+        header = [cell.strip().lower() for cell in next(reader, [])]
+    except csv.Error as exc:
+        raise ImportFileError(f"The CSV header cannot be read ({exc}).") from None
+    missing = [column for column in REQUIRED if column not in header]
+    if missing:
+        raise ImportFileError(
+            "The CSV is missing the column"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing)
+            + ". The first row must name: "
+            + ", ".join(REQUIRED)
+            + "."
+        )
+    return header
+
+
+def check_header(source: SourceFile) -> None:
+    """ImportFileError now (not at the first record) when required columns are missing."""
+    first_line = source.head_text.split("\n", 1)[0]
+    _read_header(csv.reader([first_line]))
+
+
+def parse(source: SourceFile) -> Iterator[ParsedConversation | RejectedRecord]:
+    csv.field_size_limit(FIELD_LIMIT)
+    text = io.TextIOWrapper(source.open(), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    header = _read_header(reader)
+    index = {name: header.index(name) for name in header if name}
+
+    group: list[tuple[int, list[str]]] = []
+    seen: set[str] = set()
+    current = ""
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            row = row + [""] * (len(header) - len(row))
+            conversation_id = row[index["conversation_id"]].strip()
+            if group and conversation_id == current:
+                group.append((line, row))
+                continue
+            if group:
+                yield _build(group, index, seen)
+            group, current = [(line, row)], conversation_id
+        if group:
+            yield _build(group, index, seen)
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"The CSV cannot be read at line {reader.line_num} ({exc}). Check for an unclosed quote."
+        ) from None
+
+
+def _position(group: list[tuple[int, list[str]]]) -> str:
+    first, last = group[0][0], group[-1][0]
+    return f"line {first}" if first == last else f"lines {first}–{last}"
+
+
+def _build(
+    group: list[tuple[int, list[str]]], index: dict[str, int], seen: set[str]
+) -> ParsedConversation | RejectedRecord:
+    position = _position(group)
+
+    def cell(row: list[str], name: str) -> str:
+        return row[index[name]] if name in index else ""
+
+    conversation_id = cell(group[0][1], "conversation_id").strip()
+    if not conversation_id:
+        return RejectedRecord(position, "", "These rows have no conversation_id.")
+    if conversation_id in seen:
+        return RejectedRecord(
+            position,
+            conversation_id,
+            f"Conversation {conversation_id} appeared earlier in the file: keep each conversation's rows "
+            "together (sort the file by conversation_id).",
+        )
+    seen.add(conversation_id)
+    messages: list[ParsedMessage] = []
+    try:
+        for line, row in group:
+            sender_type = cell(row, "sender_type").strip().lower()
+            role = _ROLE_ALIASES.get(sender_type)
+            if role is None:
+                raise RecordError(
+                    f"Line {line}: unknown sender_type {cell(row, 'sender_type')!r}; "
+                    "use agent, customer, bot or system."
+                )
+            note = cell(row, "is_internal_note").strip().lower()
+            if note not in _TRUE | _FALSE:
+                raise RecordError(f"Line {line}: is_internal_note must be true or false, not {note!r}.")
+            messages.append(
+                ParsedMessage(
+                    external_id=cell(row, "message_id").strip(),
+                    author_role=role,
+                    author_name=cell(row, "sender_name").strip(),
+                    author_external_id="",
+                    sent_at=parse_time(cell(row, "sent_at"), what=f"Line {line}"),
+                    text=cell(row, "text").replace("\r\n", "\n").strip(),
+                    is_internal_note=note in _TRUE,
+                )
+            )
+    except RecordError as exc:
+        return RejectedRecord(position, conversation_id, exc.reason)
+    messages.sort(key=lambda message: message.sent_at)
+    first = group[0][1]
+    csat_raw = cell(first, "csat").strip()
+    csat: Decimal | None = csat_from_scale(csat_raw) if csat_raw else None
+    tags = [tag.strip() for tag in cell(first, "tags").replace(";", ",").split(",") if tag.strip()]
+    agent_name = cell(first, "agent_name").strip()
+    if not agent_name:
+        agent_name = next((m.author_name for m in messages if m.author_role == AuthorRole.AGENT), "")
+    return ParsedConversation(
+        source="csv",
+        external_id=conversation_id,
+        channel=cell(first, "channel").strip(),
+        subject=cell(first, "subject").strip(),
+        started_at=messages[0].sent_at,
+        ended_at=messages[-1].sent_at,
+        csat=csat,
+        csat_raw=csat_raw,
+        tags=tags,
+        agent_email=cell(first, "agent_email").strip(),
+        agent_name=agent_name,
+        raw={"rows": [{name: row[i] for name, i in index.items()} for _, row in group]},
+        messages=messages,
+        position=position,
+    )
