@@ -22,13 +22,16 @@ _ANY_TAG = re.compile(_TAG)
 _LEFTOVER = re.compile(r"<[!?/]?[a-zA-Z][^>]*>?")  # unclosed or odd tags left by broken markup
 _BREAK = {"br", "hr"}
 _BLOCK = {"p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table"}
+_BR = "\x00"  # a <br> line break, kept apart from block breaks (which collapse)
+_NEWLINES = re.compile(r"\n(?:[ \t]*\n)+")
+_RUNS = re.compile(r"[ \t]{2,}")
 _SPACES = re.compile(r"[ \t\f\v\r\n\u00a0]+")
 
 
 def _tag_to_break(match: re.Match[str]) -> str:
     name = match.group(2).lower()
     if name in _BREAK:
-        return "\n"
+        return _BR
     if name in _BLOCK:
         return "\n"
     if name in ("td", "th"):
@@ -42,16 +45,15 @@ def html_to_text(value: str | None) -> str:
         return ""
     if "<" not in value and "&" not in value:
         return value.replace("\r\n", "\n").strip()
-    text = _COMMENT.sub("", value)
+    text = value.replace(_BR, "")
+    text = _COMMENT.sub("", text)
     text = _DROP_CONTENT.sub("", text)
     # Source whitespace is not significant in HTML; line breaks come from the tags.
     text = _SPACES.sub(" ", text)
     text = _ANY_TAG.sub(_tag_to_break, text)
     text = _LEFTOVER.sub("", text)
     text = _html.unescape(text).replace("\u00a0", " ")
-    lines = [line.strip() for line in text.split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
+    text = _RUNS.sub(" ", text)
+    # Block edges collapse to one line break; each <br> stays a line break of its own.
+    text = _NEWLINES.sub("\n", "\n".join(line.strip() for line in text.split("\n"))).strip("\n")
+    return "\n".join(line.strip() for line in text.replace(_BR, "\n").split("\n")).strip()
