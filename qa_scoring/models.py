@@ -263,6 +263,7 @@ class ImportJob(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     bytes_read = models.PositiveBigIntegerField(default=0)
+    total_records = models.PositiveIntegerField(default=0, help_text="Records found by the checking pass")
     imported = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
@@ -282,12 +283,17 @@ class ImportJob(models.Model):
         return f"Import {self.filename} ({self.status})"
 
     @property
+    def processed(self) -> int:
+        return self.imported + self.updated + self.rejected
+
+    @property
     def percent(self) -> int:
+        """Checking the file is the first 10 %, storing the records the other 90 %."""
         if self.status == ImportStatus.DONE:
             return 100
-        if not self.size:
-            return 0
-        return min(99, int(self.bytes_read * 100 / self.size))
+        if not self.total_records:
+            return min(9, int(self.bytes_read * 10 / self.size)) if self.size else 0
+        return min(99, 10 + int(self.processed * 90 / self.total_records))
 
     @property
     def is_finished(self) -> bool:
