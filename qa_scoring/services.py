@@ -293,6 +293,14 @@ def import_job_run(*, job_id: int) -> str:
         return "skipped"
     job = ImportJob.objects.select_related("organization", "freelancer").get(pk=job_id)
 
+    last = {"bytes": 0}
+
+    def checking(bytes_read: int) -> None:
+        # Throttled: one small UPDATE per megabyte read.
+        if bytes_read - last["bytes"] >= 1_000_000:
+            last["bytes"] = bytes_read
+            ImportJob.objects.filter(pk=job_id).update(bytes_read=bytes_read)
+
     def checked(total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(total_records=total, bytes_read=job.size)
 
@@ -308,6 +316,7 @@ def import_job_run(*, job_id: int) -> str:
             format=job.format or None,
             filename=job.filename,
             freelancer=job.freelancer,
+            on_checking=checking,
             on_checked=checked,
             on_progress=progress,
         )
@@ -713,4 +722,3 @@ def dispute_resolve(
 
     send_review_notification.delay_on_commit(review.pk, "dispute_resolved")
     return dispute
-

@@ -100,17 +100,29 @@ def check_size(size: int) -> None:
         raise ImportFileError("The file is empty.")
 
 
-def parse(stream: IO[bytes], *, format: str | None = None, filename: str = "") -> Iterator[Any]:
-    """The parser registry (one module per source); imported late so the pipeline does not depend on it."""
+def parse(
+    stream: IO[bytes],
+    *,
+    format: str | None = None,
+    filename: str = "",
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[Any]:
+    """The parser registry (one module per source): streams records, raises ImportFileError."""
     from .registry import parse as registry_parse
 
-    return registry_parse(stream, format=format, filename=filename)
+    return registry_parse(stream, format=format, filename=filename, on_progress=on_progress)
 
 
-def check_file(stream: IO[bytes], *, format: str | None = None, filename: str = "") -> int:
+def check_file(
+    stream: IO[bytes],
+    *,
+    format: str | None = None,
+    filename: str = "",
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
     """Parse the whole file without storing anything; return the number of records. Raises ImportFileError."""
     count = 0
-    for _ in parse(stream, format=format, filename=filename):
+    for _ in parse(stream, format=format, filename=filename, on_progress=on_progress):
         count += 1
     return count
 
@@ -361,12 +373,17 @@ def import_file(
     filename: str = "",
     freelancer: Any = None,
     batch_size: int = 500,
+    on_checking: Callable[[int], None] | None = None,
     on_checked: Callable[[int], None] | None = None,
     on_progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Check the whole file (nothing stored if it is unusable), then import it. ``open_stream`` reopens it."""
+    """Check the whole file (nothing stored if it is unusable), then import it. ``open_stream`` reopens it.
+
+    ``on_checking(bytes_read)`` reports the checking pass, ``on_checked(records)`` its end, ``on_progress``
+    each stored batch.
+    """
     with open_stream() as stream:
-        total = check_file(stream, format=format, filename=filename)
+        total = check_file(stream, format=format, filename=filename, on_progress=on_checking)
     if on_checked:
         on_checked(total)
     with open_stream() as stream:
