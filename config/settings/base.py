@@ -282,3 +282,14 @@ QA_IMPORT_SYNC_MAX_BYTES = env.int("QA_IMPORT_SYNC_MAX_BYTES", default=2 * 1024 
 QA_DISPUTE_WINDOW_DAYS = env.int("QA_DISPUTE_WINDOW_DAYS", default=7)  # days after submission to dispute a review
 # May the original reviewer resolve a dispute of their own review? By default another reviewer must.
 QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE = env.bool("QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE", default=False)
+
+# --- billing (invoices, Stripe, payouts, bonuses; see README "Billing").
+BILLING_GATEWAY = env("BILLING_GATEWAY", default="auto")  # auto = stripe when STRIPE_SECRET_KEY is set, else manual
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")  # sk_… ; empty → manual gateway
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")  # pk_… for Stripe.js on the card page
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")  # whsec_… verifies /billing/stripe/webhook/
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # e.g. a localstripe URL; empty = api.stripe.com
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds a signature stays valid
+# Hours to wait before retrying after the 1st, 2nd, 3rd failed charge; no retry after the last.
+BILLING_RETRY_SCHEDULE_HOURS = [int(h) for h in env.list("BILLING_RETRY_SCHEDULE_HOURS", default=["24", "72", "120"])]
+BILLING_PAUSE_AFTER_FAILURES = env.int("BILLING_PAUSE_AFTER_FAILURES", default=3)  # failed charges in a row → pause

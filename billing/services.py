@@ -1,0 +1,761 @@
+"""Every write in billing: invoices, charges, payouts, bonuses, webhook events.
+
+Money paths are idempotent: rows are claimed with conditional updates or row locks, unique constraints back
+every "once" (one invoice per seller per week, one payout per invoice and freelancer, one ledger entry per
+key, one webhook event per id), and gateway calls carry stable idempotency keys so a retry after a timeout,
+a 5xx or a crash cannot charge or pay twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.access import has_org_role, is_platform_staff
+from accounts.audit import audit_record
+from accounts.models import MANAGE_ROLES, Organization
+from marketplace.models import Contract, ContractStatus, FreelancerProfile
+
+from . import ledger, sources
+from .bonuses import decide, parse_tiers
+from .gateways import ChargeResult, get_gateway
+from .models import (
+    AccountType,
+    AttemptStatus,
+    BillingProfile,
+    Bonus,
+    BonusKind,
+    BonusRule,
+    BonusStatus,
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceStatus,
+    LineKind,
+    PaymentAttempt,
+    Payout,
+    PayoutAccount,
+    PayoutBatch,
+    PayoutRail,
+    PayoutStatus,
+    StripeEvent,
+)
+from .money import round_money
+
+CHARGEABLE = (InvoiceStatus.OPEN, InvoiceStatus.PAYMENT_FAILED)
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _require_ops(actor: Any) -> None:
+    if not is_platform_staff(actor, "ops"):
+        raise PermissionDenied("Only platform operations can do that.")
+
+
+def _require_manager(actor: Any, organization_id: int) -> None:
+    if not has_org_role(actor, organization_id, MANAGE_ROLES):
+        raise PermissionDenied("Only an owner or manager of this organization can do that.")
+
+
+# ================================================================ invoices
+def _next_number(year: int) -> str:
+    """Gap-free: the counter row is locked until our transaction ends; a rollback gives the number back."""
+    InvoiceCounter.objects.get_or_create(year=year)
+    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{year}-{counter.last_number:06d}"
+
+
+def _fee_rate() -> Decimal:
+    return Decimal(settings.PLATFORM_FEE_RATE)
+
+
+def invoices_generate(*, week_start: dt.date, organization_id: int | None = None) -> list[Invoice]:
+    """One invoice per seller (and currency) for the week, from approved time and earned bonuses not yet billed.
+
+    Safe to run twice, and concurrently: the invoice row is unique per seller and week, and is built and
+    finalized under its row lock only while it is still a draft.
+    """
+    if week_start.weekday() != 0:
+        raise ValidationError({"week": "A billing week starts on a Monday."})
+    times = sources.approved_time(week_start=week_start, organization_id=organization_id)
+    contracts = Contract.objects.in_bulk({t.contract_id for t in times})
+    groups: dict[tuple[int, str], list] = defaultdict(list)
+    for item in times:
+        c = contracts[item.contract_id]
+        groups[(c.organization_id, c.currency)].append((item, c))
+    bonus_qs = Bonus.objects.filter(status=BonusStatus.EARNED, invoice_line=None, amount__gt=0)
+    if organization_id:
+        bonus_qs = bonus_qs.filter(contract__organization_id=organization_id)
+    for org_id, currency in bonus_qs.values_list("contract__organization_id", "currency").distinct():
+        groups.setdefault((org_id, currency), [])
+    done = []
+    for (org_id, currency), items in sorted(groups.items()):
+        invoice = _invoice_build(organization_id=org_id, currency=currency, week_start=week_start, items=items)
+        if invoice is not None:
+            done.append(invoice)
+    return done
+
+
+@transaction.atomic
+def _invoice_build(*, organization_id: int, currency: str, week_start: dt.date, items: list) -> Invoice | None:
+    try:
+        with transaction.atomic():
+            invoice, _ = Invoice.objects.get_or_create(
+                organization_id=organization_id, week_start=week_start, currency=currency
+            )
+    except IntegrityError:
+        invoice = Invoice.objects.get(organization_id=organization_id, week_start=week_start, currency=currency)
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.DRAFT:
+        return None
+    fee = _fee_rate()
+    lines = []
+    for item, contract in items:
+        hours = item.hours.quantize(Decimal("0.0001"))
+        lines.append(
+            InvoiceLine(
+                invoice=invoice,
+                kind=LineKind.TIME,
+                contract=contract,
+                description=f"{contract.title}: {hours.normalize():f} h × {contract.bill_rate} {currency}",
+                quantity=hours,
+                unit_price=contract.bill_rate,
+                amount=round_money(item.hours * contract.bill_rate, currency),
+                pay_amount=round_money(item.hours * contract.pay_rate, currency),
+                source_key=item.source_key,
+            )
+        )
+    bonuses = list(
+        Bonus.objects.select_for_update(of=("self",))
+        .select_related("contract")
+        .filter(
+            contract__organization_id=organization_id,
+            currency=currency,
+            status=BonusStatus.EARNED,
+            invoice_line=None,
+            amount__gt=0,
+        )
+    )
+    for bonus in bonuses:
+        billed = round_money(bonus.amount * (1 + fee), currency)
+        label = "QA bonus" if bonus.kind == BonusKind.RULE else "Bonus"
+        lines.append(
+            InvoiceLine(
+                invoice=invoice,
+                kind=LineKind.BONUS,
+                contract=bonus.contract,
+                description=f"{label} for {bonus.contract.title}, week of {bonus.period_start}: "
+                f"{bonus.reason or bonus.message}"[:300],
+                quantity=Decimal("1"),
+                unit_price=billed,
+                amount=billed,
+                pay_amount=bonus.amount,
+                evidence=bonus.evidence,
+                source_key=f"bonus:{bonus.pk}",
+            )
+        )
+    if not lines:
+        invoice.delete()
+        return None
+    InvoiceLine.objects.bulk_create(lines)
+    by_source = {line.source_key: line for line in InvoiceLine.objects.filter(invoice=invoice)}
+    for bonus in bonuses:
+        bonus.invoice_line = by_source[f"bonus:{bonus.pk}"]
+        bonus.save(update_fields=["invoice_line"])
+    return invoice_finalize(invoice=invoice, lines=list(by_source.values()))
+
+
+@transaction.atomic
+def invoice_finalize(*, invoice: Invoice, lines: list[InvoiceLine] | None = None) -> Invoice:
+    """draft → open: totals from the lines, a gap-free number, and the receivable on the ledger."""
+    invoice = Invoice.objects.select_for_update().select_related("organization").get(pk=invoice.pk)
+    if invoice.status != InvoiceStatus.DRAFT:
+        return invoice
+    lines = lines if lines is not None else list(invoice.lines.all())
+    total = sum((line.amount for line in lines), Decimal("0"))
+    pay = sum((line.pay_amount for line in lines), Decimal("0"))
+    issued = timezone.now()
+    invoice.subtotal = invoice.total = total
+    invoice.fee = total - pay
+    invoice.number = _next_number(issued.year)
+    invoice.status = InvoiceStatus.OPEN
+    invoice.issued_at = issued
+    invoice.next_attempt_at = issued
+    invoice.full_clean()
+    invoice.save()
+    cur = invoice.currency
+    per_freelancer: dict[int, Decimal] = defaultdict(Decimal)
+    freelancers = {}
+    for line in lines:
+        per_freelancer[line.contract.freelancer_id] += line.pay_amount
+        freelancers[line.contract.freelancer_id] = line.contract.freelancer
+    legs = [(ledger.account(AccountType.SELLER_RECEIVABLE, cur, organization=invoice.organization), total)]
+    legs += [
+        (ledger.account(AccountType.FREELANCER_PAYABLE, cur, freelancer=freelancers[fid]), -amount)
+        for fid, amount in sorted(per_freelancer.items())
+    ]
+    legs.append((ledger.account(AccountType.PLATFORM_REVENUE, cur), -(total - pay)))
+    ledger.post_entry(key=f"invoice:{invoice.pk}", memo=f"Invoice {invoice.number} issued", legs=legs, invoice=invoice)
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_paid(*, invoice: Invoice, actor: Any = None, via: str, charge_id: str = "") -> bool:
+    """open/payment_failed → paid, once. ``actor`` is ops for the manual gateway, None for the card gateway."""
+    if via == "manual":
+        _require_ops(actor)
+    claimed = Invoice.objects.filter(pk=invoice.pk, status__in=CHARGEABLE).update(
+        status=InvoiceStatus.PAID, paid_at=timezone.now(), paid_via=via, next_attempt_at=None, last_payment_error=""
+    )
+    if not claimed:
+        return False
+    invoice.refresh_from_db()
+    cur = invoice.currency
+    ledger.post_entry(
+        key=f"payment:{invoice.pk}",
+        memo=f"Invoice {invoice.number} paid via {via}" + (f" ({charge_id})" if charge_id else ""),
+        legs=[
+            (ledger.account(AccountType.GATEWAY_CLEARING, cur), invoice.total),
+            (ledger.account(AccountType.SELLER_RECEIVABLE, cur, organization=invoice.organization), -invoice.total),
+        ],
+        invoice=invoice,
+    )
+    BillingProfile.objects.filter(organization_id=invoice.organization_id).update(consecutive_failures=0)
+    audit_record(
+        actor=actor,
+        action="invoice.paid",
+        target=invoice,
+        organization=invoice.organization,
+        data={"via": via, "charge": charge_id, "total": invoice.total},
+    )
+    from .tasks import create_payouts
+
+    create_payouts.delay_on_commit(invoice.pk)
+    return True
+
+
+@transaction.atomic
+def invoice_void(*, invoice: Invoice, actor: Any, reason: str) -> Invoice:
+    _require_ops(actor)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the invoice is void."})
+    claimed = Invoice.objects.filter(pk=invoice.pk, status__in=CHARGEABLE).update(
+        status=InvoiceStatus.VOID, next_attempt_at=None
+    )
+    if not claimed:
+        raise ValidationError({"status": "Only open or failed invoices can be voided."})
+    invoice.refresh_from_db()
+    entry = invoice.entries.get(idempotency_key=f"invoice:{invoice.pk}")
+    ledger.reverse_entry(entry=entry, memo=f"Invoice {invoice.number} void: {reason.strip()}"[:200])
+    # Its bonuses go back to be billed again.
+    Bonus.objects.filter(invoice_line__invoice=invoice).update(invoice_line=None)
+    audit_record(
+        actor=actor,
+        action="invoice.void",
+        target=invoice,
+        organization=invoice.organization,
+        data={"reason": reason.strip()},
+    )
+    return invoice
+
+
+# ================================================================ charging
+def _claim_attempt(invoice_id: int, gateway_name: str) -> tuple[Invoice, PaymentAttempt] | None:
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update()
+            .filter(pk=invoice_id, status__in=CHARGEABLE)
+            .filter(next_attempt_at__lte=timezone.now())
+            .first()
+        )
+        if invoice is None:
+            return None
+        pending = invoice.attempts.filter(status=AttemptStatus.PENDING).first()
+        if pending is not None:  # a previous run died mid-call: retry with the SAME idempotency key
+            return invoice, pending
+        number = invoice.attempts.count() + 1
+        attempt = PaymentAttempt.objects.create(
+            invoice=invoice,
+            number=number,
+            gateway=gateway_name,
+            idempotency_key=f"invoice-{invoice.pk}-{invoice.number}-attempt-{number}",
+            amount=invoice.total,
+            currency=invoice.currency,
+        )
+        return invoice, attempt
+
+
+def invoice_charge(*, invoice_id: int, gateway=None) -> str:
+    """Charge an open invoice off-session. Returns what happened. Raises GatewayUnavailable to be retried."""
+    gateway = gateway or get_gateway()
+    if gateway.name == "manual":
+        return "manual"  # ops mark it paid when the transfer arrives
+    claimed = _claim_attempt(invoice_id, gateway.name)
+    if claimed is None:
+        return "skipped"
+    invoice, attempt = claimed
+    profile = BillingProfile.objects.filter(organization_id=invoice.organization_id).first()
+    result = gateway.charge(invoice=invoice, profile=profile, idempotency_key=attempt.idempotency_key)
+    return payment_result_record(attempt_id=attempt.pk, result=result)
+
+
+@transaction.atomic
+def payment_result_record(*, attempt_id: int, result: ChargeResult) -> str:
+    """Apply a gateway answer to our attempt and invoice, once (the attempt row is the claim)."""
+    attempt = PaymentAttempt.objects.select_for_update().select_related("invoice").get(pk=attempt_id)
+    if attempt.status == AttemptStatus.SUCCEEDED or result.status == "pending":
+        return attempt.status
+    if attempt.status == AttemptStatus.FAILED and result.status != "succeeded":
+        return attempt.status
+    was_failed = attempt.status in (AttemptStatus.FAILED, AttemptStatus.REQUIRES_ACTION)
+    attempt.payment_intent_id = result.payment_intent_id or attempt.payment_intent_id
+    attempt.charge_id = result.charge_id or attempt.charge_id
+    attempt.error = result.error[:300]
+    invoice = attempt.invoice
+    if result.status == "succeeded":
+        attempt.status = AttemptStatus.SUCCEEDED
+        attempt.save()
+        invoice_mark_paid(invoice=invoice, via=attempt.gateway, charge_id=attempt.charge_id)
+        return "succeeded"
+    attempt.status = AttemptStatus.REQUIRES_ACTION if result.status == "requires_action" else AttemptStatus.FAILED
+    attempt.save()
+    if was_failed:
+        return attempt.status
+    _payment_failed(invoice=invoice, error=result.error, attempt_number=attempt.number)
+    return attempt.status
+
+
+def _payment_failed(*, invoice: Invoice, error: str, attempt_number: int) -> None:
+    schedule = settings.BILLING_RETRY_SCHEDULE_HOURS
+    next_at = (
+        timezone.now() + dt.timedelta(hours=schedule[attempt_number - 1]) if attempt_number <= len(schedule) else None
+    )
+    Invoice.objects.filter(pk=invoice.pk, status__in=CHARGEABLE).update(
+        status=InvoiceStatus.PAYMENT_FAILED,
+        payment_attempts=attempt_number,
+        next_attempt_at=next_at,
+        last_payment_error=error[:300],
+    )
+    profile, _ = BillingProfile.objects.get_or_create(organization_id=invoice.organization_id)
+    BillingProfile.objects.filter(pk=profile.pk).update(consecutive_failures=profile.consecutive_failures + 1)
+    failures = profile.consecutive_failures + 1
+    audit_record(
+        actor=None,
+        action="invoice.payment_failed",
+        target=invoice,
+        organization=invoice.organization,
+        data={"attempt": attempt_number, "error": error, "next_attempt_at": next_at},
+    )
+    from .tasks import notify_payment_failed
+
+    notify_payment_failed.delay_on_commit(invoice.pk)
+    if failures >= settings.BILLING_PAUSE_AFTER_FAILURES:
+        _pause_contracts(organization_id=invoice.organization_id, failures=failures)
+
+
+def _pause_contracts(*, organization_id: int, failures: int) -> None:
+    reason = f"Paused after {failures} failed payments."
+    contracts = Contract.objects.filter(organization_id=organization_id, status=ContractStatus.ACTIVE)
+    try:
+        from marketplace.services import contract_pause
+    except ImportError:
+        contract_pause = None
+    for contract in contracts:
+        if contract_pause is not None:
+            contract_pause(contract=contract, actor=None, reason=reason)
+        elif Contract.objects.filter(pk=contract.pk, status=ContractStatus.ACTIVE).update(
+            status=ContractStatus.PAUSED, end_reason=reason
+        ):
+            audit_record(
+                actor=None,
+                action="contract.paused",
+                target=contract,
+                organization=contract.organization,
+                data={"reason": reason},
+            )
+
+
+# ================================================================ cards (Stripe)
+@transaction.atomic
+def billing_profile_ensure(*, organization: Organization) -> BillingProfile:
+    profile, _ = BillingProfile.objects.get_or_create(organization=organization)
+    return profile
+
+
+def card_setup_start(*, actor: Any, organization: Organization, gateway=None) -> tuple[str, str]:
+    """Start saving a card: a Stripe customer (once) and a SetupIntent. Returns (setup intent id, client secret)."""
+    _require_manager(actor, organization.pk)
+    gateway = gateway or get_gateway()
+    if gateway.name != "stripe":
+        raise ValidationError("Card payments are not configured; invoices are paid by bank transfer.")
+    profile = billing_profile_ensure(organization=organization)
+    if not profile.stripe_customer_id:
+        customer_id = gateway.customer_create(email=getattr(actor, "email", ""), organization_id=organization.pk)
+        BillingProfile.objects.filter(pk=profile.pk, stripe_customer_id="").update(stripe_customer_id=customer_id)
+        profile.refresh_from_db()
+    return gateway.setup_intent_create(customer_id=profile.stripe_customer_id)
+
+
+@transaction.atomic
+def card_save(
+    *, actor: Any, organization: Organization, setup_intent_id: str, payment_method_id: str, gateway=None
+) -> BillingProfile:
+    """Confirm the SetupIntent with the card and keep it as the default for off-session charges."""
+    _require_manager(actor, organization.pk)
+    gateway = gateway or get_gateway()
+    outcome = gateway.setup_intent_confirm(setup_intent_id=setup_intent_id, payment_method_id=payment_method_id)
+    if outcome["status"] != "succeeded":
+        raise ValidationError({"card": outcome.get("error") or "The bank asks for authentication; try again."})
+    brand, last4 = gateway.payment_method_card(payment_method_id)
+    profile = BillingProfile.objects.select_for_update().get(organization=organization)
+    profile.payment_method_id = payment_method_id
+    profile.card_brand, profile.card_last4 = brand, last4
+    profile.consecutive_failures = 0
+    profile.save()
+    audit_record(
+        actor=actor,
+        action="billing.card_saved",
+        target=profile,
+        organization=organization,
+        data={"brand": brand, "last4": last4},
+    )
+    # Failed invoices are retried with the new card right away.
+    Invoice.objects.filter(organization=organization, status=InvoiceStatus.PAYMENT_FAILED).update(
+        next_attempt_at=timezone.now()
+    )
+    return profile
+
+
+# ================================================================ payouts
+@transaction.atomic
+def payouts_create(*, invoice_id: int) -> list[Payout]:
+    """Each freelancer's share of a paid invoice becomes one Payout (unique per invoice and freelancer)."""
+    invoice = Invoice.objects.get(pk=invoice_id)
+    if invoice.status != InvoiceStatus.PAID:
+        return []
+    shares: dict[int, Decimal] = defaultdict(Decimal)
+    for fid, pay in invoice.lines.values_list("contract__freelancer_id", "pay_amount"):
+        shares[fid] += pay
+    rails = dict(PayoutAccount.objects.filter(freelancer_id__in=shares).values_list("freelancer_id", "rail"))
+    existing = set(invoice.payouts.values_list("freelancer_id", flat=True))
+    Payout.objects.bulk_create(
+        [
+            Payout(
+                invoice=invoice,
+                freelancer_id=fid,
+                amount=amount,
+                currency=invoice.currency,
+                rail=rails.get(fid, PayoutRail.MANUAL),
+            )
+            for fid, amount in sorted(shares.items())
+            if amount > 0 and fid not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    payouts = list(invoice.payouts.all())
+    from .tasks import send_payout
+
+    for payout in payouts:
+        if payout.rail == PayoutRail.STRIPE_CONNECT and payout.status == PayoutStatus.PENDING:
+            send_payout.delay_on_commit(payout.pk)
+    return payouts
+
+
+def _post_payout(payout: Payout) -> None:
+    cur = payout.currency
+    ledger.post_entry(
+        key=f"payout:{payout.pk}",
+        memo=f"Payout {payout.pk} to {payout.freelancer} sent ({payout.get_rail_display()})",
+        legs=[
+            (ledger.account(AccountType.FREELANCER_PAYABLE, cur, freelancer=payout.freelancer), payout.amount),
+            (ledger.account(AccountType.GATEWAY_CLEARING, cur), -payout.amount),
+        ],
+        payout=payout,
+    )
+
+
+def payout_send(*, payout_id: int, gateway=None) -> str:
+    """Send a Connect payout. The transfer's idempotency key is the payout's, so a retry cannot pay twice."""
+    payout = Payout.objects.select_related("invoice", "freelancer__payout_account").get(pk=payout_id)
+    if payout.status != PayoutStatus.PENDING or payout.rail != PayoutRail.STRIPE_CONNECT:
+        return "skipped"
+    gateway = gateway or get_gateway("stripe")
+    charge_id = (
+        payout.invoice.attempts.filter(status=AttemptStatus.SUCCEEDED).values_list("charge_id", flat=True).first() or ""
+    )
+    transfer_id = gateway.transfer(
+        payout=payout,
+        destination=payout.freelancer.payout_account.stripe_account_id,
+        charge_id=charge_id,
+        transfer_group=f"invoice-{payout.invoice_id}",
+    )
+    with transaction.atomic():
+        if Payout.objects.filter(pk=payout.pk, status=PayoutStatus.PENDING).update(
+            status=PayoutStatus.SENT, transfer_id=transfer_id, sent_at=timezone.now()
+        ):
+            _post_payout(payout)
+    return "sent"
+
+
+@transaction.atomic
+def payout_batch_create(*, actor: Any) -> PayoutBatch | None:
+    """Collect every pending manual payout into one batch (a CSV for the bank or e-wallet)."""
+    _require_ops(actor)
+    pending = Payout.objects.select_for_update().filter(rail=PayoutRail.MANUAL, status=PayoutStatus.PENDING, batch=None)
+    ids = list(pending.values_list("pk", flat=True))
+    if not ids:
+        return None
+    batch = PayoutBatch.objects.create()
+    Payout.objects.filter(pk__in=ids).update(batch=batch)
+    audit_record(actor=actor, action="payout_batch.created", target=batch, data={"payouts": len(ids)})
+    return batch
+
+
+@transaction.atomic
+def payout_batch_mark_sent(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
+    _require_ops(actor)
+    if not PayoutBatch.objects.filter(pk=batch.pk, status=PayoutStatus.PENDING).update(
+        status=PayoutStatus.SENT, sent_at=timezone.now()
+    ):
+        raise ValidationError({"status": "This batch was already sent."})
+    now = timezone.now()
+    for payout in batch.payouts.select_related("freelancer").filter(status=PayoutStatus.PENDING):
+        if Payout.objects.filter(pk=payout.pk, status=PayoutStatus.PENDING).update(
+            status=PayoutStatus.SENT, sent_at=now
+        ):
+            _post_payout(payout)
+    audit_record(actor=actor, action="payout_batch.sent", target=batch)
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def payout_batch_mark_confirmed(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
+    _require_ops(actor)
+    if not PayoutBatch.objects.filter(pk=batch.pk, status=PayoutStatus.SENT).update(
+        status=PayoutStatus.CONFIRMED, confirmed_at=timezone.now()
+    ):
+        raise ValidationError({"status": "Only a sent batch can be confirmed."})
+    batch.payouts.filter(status=PayoutStatus.SENT).update(status=PayoutStatus.CONFIRMED)
+    audit_record(actor=actor, action="payout_batch.confirmed", target=batch)
+    batch.refresh_from_db()
+    return batch
+
+
+# ================================================================ bonuses
+@transaction.atomic
+def bonus_rule_set(
+    *,
+    actor: Any,
+    contract: Contract,
+    tiers: list[dict],
+    min_reviews: int = 5,
+    require_no_critical_fail: bool = True,
+    min_schedule_adherence: Decimal | None = None,
+) -> BonusRule:
+    _require_manager(actor, contract.organization_id)
+    rule = BonusRule.objects.filter(contract=contract).first() or BonusRule(contract=contract)
+    rule.tiers = tiers
+    rule.min_reviews = min_reviews
+    rule.require_no_critical_fail = require_no_critical_fail
+    rule.min_schedule_adherence = min_schedule_adherence
+    rule.active = True
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action="bonus_rule.set",
+        target=rule,
+        organization=contract.organization,
+        data={"tiers": tiers, "min_reviews": min_reviews},
+    )
+    return rule
+
+
+@transaction.atomic
+def bonus_one_off_create(*, actor: Any, contract: Contract, amount: Decimal, message: str) -> Bonus:
+    """A seller's one-off bonus with a message; billed on the next invoice."""
+    _require_manager(actor, contract.organization_id)
+    if not message.strip():
+        raise ValidationError({"message": "Tell the freelancer what the bonus is for."})
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "The bonus must be more than zero."})
+    rounded = round_money(amount, contract.currency)
+    if rounded != amount:
+        raise ValidationError({"amount": f"Use at most the {contract.currency} minor unit (e.g. 12.50)."})
+    bonus = Bonus(
+        contract=contract,
+        kind=BonusKind.ONE_OFF,
+        status=BonusStatus.EARNED,
+        period_start=week_start_of(timezone.now().date()),
+        amount=rounded,
+        currency=contract.currency,
+        message=message.strip()[:300],
+        reason=message.strip()[:300],
+    )
+    bonus.full_clean()
+    bonus.save()
+    audit_record(
+        actor=actor,
+        action="bonus.one_off",
+        target=bonus,
+        organization=contract.organization,
+        data={"amount": rounded, "message": bonus.message},
+    )
+    return bonus
+
+
+def bonus_evaluation_due(period_start: dt.date, today: dt.date | None = None) -> bool:
+    """A period's bonus is decided only once its dispute window has closed, so a won dispute counts."""
+    today = today or timezone.now().date()
+    window = getattr(settings, "QA_DISPUTE_WINDOW_DAYS", 7)
+    return today >= period_start + dt.timedelta(days=7 + window)
+
+
+def bonuses_evaluate(*, period_start: dt.date, today: dt.date | None = None) -> list[Bonus]:
+    """Decide every active rule's bonus for the week, once (unique per contract and period)."""
+    if not bonus_evaluation_due(period_start, today):
+        return []
+    period_end = period_start + dt.timedelta(days=6)
+    decided = set(
+        Bonus.objects.filter(kind=BonusKind.RULE, period_start=period_start).values_list("contract_id", flat=True)
+    )
+    rules = (
+        BonusRule.objects.filter(active=True).exclude(contract_id__in=decided).select_related("contract__freelancer")
+    )
+    out = []
+    for rule in rules:
+        bonus = _bonus_decide(rule=rule, period_start=period_start, period_end=period_end)
+        if bonus is not None:
+            out.append(bonus)
+    return out
+
+
+def _bonus_decide(*, rule: BonusRule, period_start: dt.date, period_end: dt.date) -> Bonus | None:
+    contract = rule.contract
+    earnings = sum(
+        InvoiceLine.objects.filter(contract=contract, kind=LineKind.TIME, invoice__week_start=period_start)
+        .exclude(invoice__status=InvoiceStatus.VOID)
+        .values_list("pay_amount", flat=True),
+        Decimal("0"),
+    )
+    if earnings <= 0:
+        return None
+    score, review_ids, critical = sources.iqs(contract.freelancer, contract, period_start, period_end)
+    adherence = sources.schedule_adherence(contract, period_start) if rule.min_schedule_adherence else None
+    decision = decide(
+        tiers=parse_tiers(rule.tiers),
+        min_reviews=rule.min_reviews,
+        require_no_critical_fail=rule.require_no_critical_fail,
+        min_schedule_adherence=rule.min_schedule_adherence,
+        iqs=score,
+        review_count=len(review_ids),
+        critical_fails=critical,
+        adherence=adherence,
+        earnings=earnings,
+        currency=contract.currency,
+    )
+    evidence = {
+        "iqs": None if score is None else str(score),
+        "review_ids": review_ids,
+        "critical_fails": critical,
+        "schedule_adherence": None if adherence is None else str(adherence),
+        "earnings": str(earnings),
+        "rule": {
+            "id": rule.pk,
+            "tiers": rule.tiers,
+            "min_reviews": rule.min_reviews,
+            "require_no_critical_fail": rule.require_no_critical_fail,
+            "min_schedule_adherence": None if rule.min_schedule_adherence is None else str(rule.min_schedule_adherence),
+        },
+    }
+    try:
+        with transaction.atomic():
+            return Bonus.objects.create(
+                contract=contract,
+                kind=BonusKind.RULE,
+                status=BonusStatus.EARNED if decision.amount > 0 else BonusStatus.MISSED,
+                period_start=period_start,
+                amount=decision.amount,
+                currency=contract.currency,
+                reason=decision.reason[:300],
+                evidence=evidence,
+            )
+    except IntegrityError:  # decided concurrently
+        return None
+
+
+# ================================================================ webhooks
+def stripe_event_record(*, event: dict) -> StripeEvent | None:
+    """Store a verified event once. Returns None for a duplicate (already stored)."""
+    obj = (event.get("data") or {}).get("object") or {}
+    try:
+        with transaction.atomic():
+            stored = StripeEvent.objects.create(
+                event_id=str(event["id"])[:80],
+                type=str(event.get("type", ""))[:80],
+                object_id=str(obj.get("id", ""))[:80],
+                payload=event,
+            )
+    except IntegrityError:
+        return None
+    from .tasks import process_stripe_event
+
+    transaction.on_commit(lambda: process_stripe_event.delay(stored.pk))
+    return stored
+
+
+def stripe_event_process(*, event_pk: int, gateway=None) -> str:
+    """Act on the CURRENT state of the event's object (re-read from Stripe), so order and repeats do not matter."""
+    event = StripeEvent.objects.get(pk=event_pk)
+    if event.processed_at is not None:
+        return "done"
+    outcome = "ignored"
+    if event.type.startswith("payment_intent.") and event.object_id:
+        attempt = PaymentAttempt.objects.filter(payment_intent_id=event.object_id).first()
+        if attempt is None:
+            invoice_id = ((event.payload.get("data") or {}).get("object") or {}).get("metadata", {}).get("invoice")
+            attempt = (
+                PaymentAttempt.objects.filter(invoice_id=invoice_id).order_by("-number").first()
+                if str(invoice_id or "").isdigit()
+                else None
+            )
+        if attempt is not None:
+            gateway = gateway or get_gateway("stripe")
+            result = gateway.payment_status(event.object_id)
+            outcome = payment_result_record(attempt_id=attempt.pk, result=result)
+    StripeEvent.objects.filter(pk=event.pk, processed_at=None).update(processed_at=timezone.now())
+    return outcome
+
+
+__all__ = [
+    "FreelancerProfile",
+    "bonus_one_off_create",
+    "bonus_rule_set",
+    "bonuses_evaluate",
+    "card_save",
+    "card_setup_start",
+    "invoice_charge",
+    "invoice_finalize",
+    "invoice_mark_paid",
+    "invoice_void",
+    "invoices_generate",
+    "payout_batch_create",
+    "payout_batch_mark_confirmed",
+    "payout_batch_mark_sent",
+    "payout_send",
+    "payouts_create",
+    "stripe_event_process",
+    "stripe_event_record",
+]
