@@ -1,0 +1,10 @@
+"""AutoQA: automatic checks that suggest criterion values, with evidence, for reviewers to accept or override.
+
+One module per check; all registered in ``registry.py``; phrase lists per language in ``phrases.py``.
+"""
+
+from .base import Evidence, Suggestion
+from .registry import CHECKS, criterion_keys, run_checks
+from .response_time import BusinessHours
+
+__all__ = ["CHECKS", "BusinessHours", "Evidence", "Suggestion", "criterion_keys", "run_checks"]
