@@ -19,7 +19,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import is_api_key, is_platform_staff, is_user, organization_ids, register_scope, scoped
-from accounts.models import MANAGE_ROLES, Role
+from accounts.models import Role
 
 from .models import (
     Conversation,
@@ -39,6 +39,8 @@ from .scoring import iqs as iqs_of
 IQS_WINDOW_DAYS = 90
 # Roles that may grade a seller's conversations and edit its rubrics.
 REVIEW_ROLES = (Role.OWNER, Role.MANAGER, Role.REVIEWER)
+# Roles that may import a seller's conversations.
+IMPORT_ROLES = REVIEW_ROLES
 
 
 def is_qa_staff(actor: Any) -> bool:
@@ -143,7 +145,7 @@ def can_review_org(actor: Any, organization_id: int | None) -> bool:
 def can_import(actor: Any, organization_id: int) -> bool:
     if is_api_key(actor):
         return actor.api_key.organization_id == organization_id
-    return is_qa_staff(actor) or organization_id in organization_ids(actor, MANAGE_ROLES + (Role.REVIEWER,))
+    return is_qa_staff(actor) or organization_id in organization_ids(actor, IMPORT_ROLES)
 
 
 def can_edit_rubric(actor: Any, rubric: Rubric) -> bool:

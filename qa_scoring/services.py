@@ -185,9 +185,9 @@ def criterion_add(*, actor: Any, section: Section, **values: Any) -> Criterion:
     criterion = Criterion(version=version, section=section, position=position, **values)
     if criterion.kind == CriterionKind.BINARY:
         criterion.scale_min, criterion.scale_max = 0, 1
-    criterion.full_clean()
     if Criterion.objects.filter(version=version, key=criterion.key).exists():
         raise ValidationError({"key": f"The key “{criterion.key}” is already used in this version."})
+    criterion.full_clean()
     criterion.save()
     return criterion
 
@@ -203,9 +203,9 @@ def criterion_update(*, actor: Any, criterion: Criterion, **values: Any) -> Crit
         setattr(criterion, name, value)
     if criterion.kind == CriterionKind.BINARY:
         criterion.scale_min, criterion.scale_max = 0, 1
-    criterion.full_clean()
     if Criterion.objects.filter(version=criterion.version, key=criterion.key).exclude(pk=criterion.pk).exists():
         raise ValidationError({"key": f"The key “{criterion.key}” is already used in this version."})
+    criterion.full_clean()
     criterion.save()
     return criterion
 
