@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.api")),
     path("", include("marketplace.api")),
     path("", include("qa_scoring.api")),
+    path("", include("qa_ops.api")),
     path("", include("vetting.api")),
     path("", include("timesheets.api")),
     path("", include("billing.api")),

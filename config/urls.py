@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("config.api")),
     path("marketplace/", include("marketplace.urls")),
     path("qa/", include("qa_scoring.urls")),
+    path("qa-ops/", include("qa_ops.urls")),
     path("vetting/", include("vetting.urls")),
     path("time/", include("timesheets.urls")),
     path("billing/", include("billing.urls")),

@@ -8,7 +8,7 @@ from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ["accounts", "marketplace", "qa_scoring", "vetting", "timesheets", "billing", "cms"]
+OUR_APPS = ["accounts", "marketplace", "qa_scoring", "qa_ops", "vetting", "timesheets", "billing", "cms"]
 
 
 def _our_models():

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "marketplace",
     "qa_scoring",
+    "qa_ops",
     "vetting",
     "timesheets",
     "billing",

@@ -9,6 +9,7 @@ DEMO_MODULES = [
     "accounts.demo",
     "marketplace.demo",
     "qa_scoring.demo",
+    "qa_ops.demo",
     "cms.demo",
     "vetting.demo",
     "timesheets.demo",

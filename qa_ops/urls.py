@@ -1,0 +1,2 @@
+app_name = "qa_ops"
+urlpatterns: list = []
