@@ -267,8 +267,10 @@ TIMESHEETS_APPROVE_REMINDER_HOURS = env.int("TIMESHEETS_APPROVE_REMINDER_HOURS",
 TIMESHEETS_LATE_GRACE_MINUTES = env.int("TIMESHEETS_LATE_GRACE_MINUTES", default=10)  # later clock-in = late start
 
 # --- vetting
-VETTING_PASS_MARKS = {"profile_screen": 60, "assessment": 80, "interview": 70, "checks": 100}  # per-stage pass mark (0–100)
-VETTING_WEIGHTS = {"profile_screen": 10, "assessment": 50, "interview": 30, "checks": 10}  # vetting score = weighted stage scores
+# Pass mark (0–100) per scored stage; below it the stage fails and the application goes to the decision.
+VETTING_PASS_MARKS = {"profile_screen": 60, "assessment": 80, "interview": 70, "checks": 100}
+# Vetting score = Σ(weight × stage score) / Σ weight over the four scored stages.
+VETTING_WEIGHTS = {"profile_screen": 10, "assessment": 50, "interview": 30, "checks": 10}
 VETTING_MIN_HOURS_PER_WEEK = env.int("VETTING_MIN_HOURS_PER_WEEK", default=20)  # profile screen: weekly hours at least
 VETTING_RATE_MIN = Decimal(env.str("VETTING_RATE_MIN", default="4.00"))  # profile screen: lowest hourly rate (USD)
 VETTING_RATE_MAX = Decimal(env.str("VETTING_RATE_MAX", default="60.00"))  # profile screen: highest hourly rate (USD)
