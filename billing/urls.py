@@ -1,2 +1,18 @@
+from django.urls import path
+
+from . import views
+
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.billing_home, name="home"),
+    path("bonuses/new/", views.bonus_create, name="bonus_create"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("invoices/<int:pk>/csv/", views.invoice_csv, name="invoice_csv"),
+    path("invoices/<int:pk>/paid/", views.invoice_mark_paid, name="invoice_mark_paid"),
+    path("earnings/", views.earnings, name="earnings"),
+    path("ops/", views.ops_desk, name="ops"),
+    path("ops/batches/new/", views.batch_create, name="batch_create"),
+    path("ops/batches/<int:pk>/csv/", views.batch_csv, name="batch_csv"),
+    path("ops/batches/<int:pk>/advance/", views.batch_advance, name="batch_advance"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+]

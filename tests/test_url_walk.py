@@ -19,6 +19,7 @@ PUBLIC = [
     r"login/code|password/reset/code/.*|signup/code)/?$",
     r"^/api/(health|schema|docs)/$",
     r"^/admin/logout/$",  # only redirects to the admin index, which asks for login
+    r"^/billing/stripe/webhook/$",  # Stripe calls it: authenticated by its signature; unsigned → 400, nothing stored
 ]
 SAMPLES = {"int": "1", "slug": "x", "str": "x", "uuid": str(uuid.UUID(int=1)), "path": "x"}
 ROUTE_PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")

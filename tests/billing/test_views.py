@@ -1,0 +1,104 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from billing import services
+from billing.models import Bonus, Invoice, InvoiceStatus
+from tests.billing.factories import WEEK, approved_timesheet
+from tests.marketplace.factories import ContractFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _issue(contract, minutes=600, week=WEEK):
+    approved_timesheet(contract, minutes, week_start=week)
+    return services.invoices_generate(week_start=week)[0]
+
+
+def test_seller_sees_only_its_invoices(client_for, seller_owner, outsider, contract, other_contract):
+    mine = _issue(contract)
+    approved_timesheet(other_contract, 60)
+    services.invoices_generate(week_start=WEEK)
+    theirs = Invoice.objects.get(organization=other_contract.organization)
+
+    body = client_for(seller_owner).get("/billing/").content.decode()
+    assert mine.number in body
+    assert theirs.number not in body
+    assert client_for(seller_owner).get(f"/billing/invoices/{mine.pk}/").status_code == 200
+    assert client_for(outsider).get(f"/billing/invoices/{mine.pk}/").status_code == 404
+    assert client_for(outsider).get(f"/billing/invoices/{mine.pk}/csv/").status_code == 404
+
+
+def test_freelancer_cannot_open_invoices_but_sees_own_earnings(
+    client_for, freelancer, freelancer_no_contract, contract
+):
+    invoice = _issue(contract)
+    assert client_for(freelancer).get(f"/billing/invoices/{invoice.pk}/").status_code == 404
+    body = client_for(freelancer).get("/billing/earnings/").content.decode()
+    assert "100.00 USD" in body
+    other = client_for(freelancer_no_contract).get("/billing/earnings/").content.decode()
+    assert "100.00 USD" not in other
+    assert "Nothing billed yet" in other
+
+
+def test_billing_page_query_count_is_constant(client_for, seller_owner, contract, org, django_assert_num_queries):
+    client = client_for(seller_owner)
+    _issue(contract)
+    client.get("/billing/")
+    with django_assert_num_queries(11):
+        assert client.get("/billing/").status_code == 200
+    for n in range(1, 4):
+        _issue(ContractFactory(organization=org), week=WEEK + dt.timedelta(days=7 * n))
+    with django_assert_num_queries(11):
+        assert client.get("/billing/").status_code == 200
+
+
+def test_invoice_csv_neutralises_formulas(client_for, seller_owner, contract):
+    contract.title = "=HYPERLINK(1)"
+    contract.save()
+    invoice = _issue(contract)
+    body = client_for(seller_owner).get(f"/billing/invoices/{invoice.pk}/csv/").content.decode()
+    assert "'=HYPERLINK(1)" in body
+    assert f"{invoice.number},Total,,,,,120.00,USD" in body
+
+
+def test_one_off_bonus_form(client_for, seller_owner, seller_member, contract, outsider):
+    response = client_for(seller_member).post(
+        "/billing/bonuses/new/", {"contract": contract.pk, "amount": "25.00", "message": "Great Black Friday"}
+    )
+    assert response.status_code == 302
+    bonus = Bonus.objects.get()
+    assert (bonus.amount, bonus.kind, bonus.message) == (Decimal("25.00"), "one_off", "Great Black Friday")
+
+    bad = client_for(seller_owner).post(
+        "/billing/bonuses/new/", {"contract": contract.pk, "amount": "-1", "message": ""}
+    )
+    assert bad.status_code == 400
+    assert "greater than or equal to 0.01" in bad.content.decode()
+    assert Bonus.objects.count() == 1
+    # Another seller cannot pick Acme's contract.
+    other = client_for(outsider).post("/billing/bonuses/new/", {"contract": contract.pk, "amount": "5", "message": "x"})
+    assert other.status_code == 400
+    assert Bonus.objects.count() == 1
+
+
+def test_one_off_bonus_goes_on_next_invoice_with_fee(contract, seller_owner):
+    services.bonus_one_off_create(actor=seller_owner, contract=contract, amount=Decimal("25.00"), message="Thanks")
+    invoice = _issue(contract)
+    assert sorted(invoice.lines.values_list("kind", "amount", "pay_amount")) == [
+        ("bonus", Decimal("30.00"), Decimal("25.00")),
+        ("time", Decimal("120.00"), Decimal("100.00")),
+    ]
+    assert Bonus.objects.get().invoice_line.invoice == invoice
+
+
+def test_ops_mark_paid_and_others_are_refused(client_for, staff, seller_owner, contract):
+    invoice = _issue(contract)
+    assert client_for(seller_owner).post(f"/billing/invoices/{invoice.pk}/paid/").status_code == 403
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.OPEN
+    assert client_for(staff).post(f"/billing/invoices/{invoice.pk}/paid/").status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+    assert client_for(staff).get("/billing/ops/?reconcile=1").status_code == 200
