@@ -11,32 +11,35 @@ import html as _html
 import re
 
 # Elements whose content is never text a person wrote.
-_DROP_CONTENT = re.compile(
-    r"<(script|style|head|title|template|noscript|iframe|object|svg)\b[^>]*>.*?</\1\s*>",
-    re.IGNORECASE | re.DOTALL,
-)
+_DROP_NAMES = r"script|style|head|title|template|noscript|iframe|object|svg"
+_DROP_HINT = re.compile(r"<(?:" + _DROP_NAMES + r")\b", re.IGNORECASE)
+_DROP_OPEN = re.compile(r"<(" + _DROP_NAMES + r")\b", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?(?:\]\]>|$)", re.DOTALL)
-# A tag, allowing quoted attribute values that contain ">".
-_TAG = r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
-_ANY_TAG = re.compile(_TAG)
+_ATTRS = r"(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+"  # attributes, allowing quoted values that contain ">"
+_BR_TAG = re.compile(r"<(?:br|hr)\b" + _ATTRS + ">", re.IGNORECASE)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ul|ol|tr|h[1-6]|blockquote|pre|table|section|article|header|footer)\b" + _ATTRS + ">",
+    re.IGNORECASE,
+)
+_CELL_TAG = re.compile(r"</?(?:td|th)\b" + _ATTRS + ">", re.IGNORECASE)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*" + _ATTRS + ">")
 _LEFTOVER = re.compile(r"<[!?/]?[a-zA-Z][^>]*>?")  # unclosed or odd tags left by broken markup
-_BREAK = {"br", "hr"}
-_BLOCK = {"p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table"}
 _BR = "\x00"  # a <br> line break, kept apart from block breaks (which collapse)
-_NEWLINES = re.compile(r"\n(?:[ \t]*\n)+")
-_RUNS = re.compile(r"[ \t]{2,}")
-_SPACES = re.compile(r"[ \t\f\v\r\n\u00a0]+")
 
 
-def _tag_to_break(match: re.Match[str]) -> str:
-    name = match.group(2).lower()
-    if name in _BREAK:
-        return _BR
-    if name in _BLOCK:
-        return "\n"
-    if name in ("td", "th"):
-        return " "
-    return ""
+def _drop_content(text: str) -> str:
+    """Remove <script>…</script> and the like in one pass (an unclosed one swallows the rest: no backtracking)."""
+    out, position = [], 0
+    lowered = text.lower()
+    while match := _DROP_OPEN.search(text, position):
+        out.append(text[position : match.start()])
+        closing = lowered.find("</" + match.group(1).lower(), match.end())
+        if closing < 0:
+            return "".join(out)
+        end = text.find(">", closing)
+        position = len(text) if end < 0 else end + 1
+    out.append(text[position:])
+    return "".join(out)
 
 
 def html_to_text(value: str | None) -> str:
@@ -46,14 +49,24 @@ def html_to_text(value: str | None) -> str:
     if "<" not in value and "&" not in value:
         return value.replace("\r\n", "\n").strip()
     text = value.replace(_BR, "")
-    text = _COMMENT.sub("", text)
-    text = _DROP_CONTENT.sub("", text)
+    if "<!" in text:
+        text = _COMMENT.sub("", text)
+    if _DROP_HINT.search(text):
+        text = _drop_content(text)
     # Source whitespace is not significant in HTML; line breaks come from the tags.
-    text = _SPACES.sub(" ", text)
-    text = _ANY_TAG.sub(_tag_to_break, text)
-    text = _LEFTOVER.sub("", text)
-    text = _html.unescape(text).replace("\u00a0", " ")
-    text = _RUNS.sub(" ", text)
+    text = " ".join(text.split())
+    text = _BR_TAG.sub(_BR, text)
+    text = _BLOCK_TAG.sub("\n", text)
+    text = _CELL_TAG.sub(" ", text)
+    text = _ANY_TAG.sub("", text)
+    if "<" in text:
+        text = _LEFTOVER.sub("", text)
+    if "&" in text:
+        text = _html.unescape(text)
     # Block edges collapse to one line break; each <br> stays a line break of its own.
-    text = _NEWLINES.sub("\n", "\n".join(line.strip() for line in text.split("\n"))).strip("\n")
-    return "\n".join(line.strip() for line in text.replace(_BR, "\n").split("\n")).strip()
+    lines = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if line:
+            lines.append("\n".join(part.strip() for part in line.split(_BR)) if _BR in line else line)
+    return "\n".join(lines).strip()

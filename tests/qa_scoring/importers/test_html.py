@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qa_scoring.importers.html import html_to_text
 
@@ -24,3 +26,17 @@ from qa_scoring.importers.html import html_to_text
 )
 def test_html_to_text(html, text):
     assert html_to_text(html) == text
+
+
+def test_unclosed_script_swallows_the_rest_and_is_linear():
+    assert html_to_text("<p>ok</p><script>alert(1)") == "ok"
+    assert html_to_text("<p>ok</p><SCRIPT type='x'>bad</Script ><p>after</p>") == "ok\nafter"
+    assert html_to_text("a<style>" * 20000 + "b") == "a"  # many unclosed openers: one pass, no blow-up
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>/\"'=ab scriptyle!-\n")), max_size=200))
+def test_no_markup_survives(html):
+    text = html_to_text(html)
+    assert "<script" not in text.lower()
+    assert "\x00" not in text
+    assert text == text.strip()
