@@ -42,3 +42,43 @@ def send_contract_email(contract_id: int, event: str, reason: str = "") -> str:
         recipient_list=recipients,
     )
     return "sent"
+
+
+OFFER_SUBJECTS = {
+    "sent": "New offer from {org}: {title}",
+    "declined": "Offer declined: {title}",
+}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_offer_email(offer_id: int, event: str) -> str:
+    from .models import Offer
+
+    offer = Offer.objects.select_related("organization", "freelancer__user").filter(pk=offer_id).first()
+    if offer is None or event not in OFFER_SUBJECTS:
+        return "skipped"
+    recipients = [offer.freelancer.user.email] if event == "sent" else _seller_recipients(offer.organization)
+    context = {"offer": offer, "event": event, "site_url": settings.SITE_URL}
+    send_mail(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+        + OFFER_SUBJECTS[event].format(org=offer.organization.name, title=offer.title),
+        message=render_to_string("marketplace/email/offer_event.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return "sent"
+
+
+@shared_task
+def expire_offers() -> int:
+    from . import services
+
+    return services.offers_expire()
+
+
+@shared_task
+def rebuild_match_index() -> int:
+    """Weekly (Monday 00:05 UTC): availability bits follow the new week's calendar, DST included."""
+    from .matching.index import match_index_rebuild
+
+    return match_index_rebuild()

@@ -296,3 +296,25 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # s
 # Hours to wait before retrying after the 1st, 2nd, 3rd failed charge; no retry after the last.
 BILLING_RETRY_SCHEDULE_HOURS = [int(h) for h in env.list("BILLING_RETRY_SCHEDULE_HOURS", default=["24", "72", "120"])]
 BILLING_PAUSE_AFTER_FAILURES = env.int("BILLING_PAUSE_AFTER_FAILURES", default=3)  # failed charges in a row → pause
+
+# --- marketplace (matching and offers; see README "Marketplace and matching")
+MATCHING_WEIGHTS = {  # integer points per signal, must sum to 100; each signal scores 0–100 %
+    "skills": 30,  # required skills (count twice) and nice-to-have skills the freelancer has
+    "overlap": 25,  # share of the job's coverage quarter-hours (UTC, real week, DST-aware) the freelancer covers
+    "rate": 10,  # 100 % at or below the job's rate floor, 50 % at its ceiling, linear between
+    "quality": 15,  # live IQS over the last 90 days, else the vetting score
+    "reliability": 8,  # on-time timesheets, schedule adherence, contracts completed (fed by timesheets)
+    "experience": 7,  # the job's channels and tools the freelancer knows
+    "hours": 5,  # remaining weekly hours (after active contracts) against the job's hours
+}
+MATCHING_DEFAULT_RELIABILITY = env.int("MATCHING_DEFAULT_RELIABILITY", default=50)  # 0–100 assumed with no history
+MATCHING_MIN_HOURS_PERCENT = env.int("MATCHING_MIN_HOURS_PERCENT", default=50)  # hard filter: remaining hours ≥ this % of the job's
+OFFER_TTL_DAYS = env.int("OFFER_TTL_DAYS", default=7)  # pending offers expire after this many days
+PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)  # upload limit for profile photos
+
+# --- qa_scoring
+QA_IMPORT_MAX_BYTES = env.int("QA_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)  # larger uploads are refused whole
+QA_IMPORT_SYNC_MAX_BYTES = env.int("QA_IMPORT_SYNC_MAX_BYTES", default=2 * 1024 * 1024)  # API: above → background job
+QA_DISPUTE_WINDOW_DAYS = env.int("QA_DISPUTE_WINDOW_DAYS", default=7)  # days after submission to dispute a review
+# May the original reviewer resolve a dispute of their own review? By default another reviewer must.
+QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE = env.bool("QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE", default=False)
