@@ -193,3 +193,32 @@ def approved_hours_rows(*, actor: Any, organization_id: int, start: dt.date, end
         )
         .order_by("week_start", "contract__title", "pk")
     )
+
+
+def shift_board(*, actor: Any, organization_id: int, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """Planned shifts of an organization starting in [start, end) with their status, in two queries."""
+    shifts = list(
+        scoped(PlannedShift, actor)
+        .filter(contract__organization_id=organization_id, starts_at__gte=start, starts_at__lt=end)
+        .order_by("starts_at")
+    )
+    if not shifts:
+        return []
+    by_contract: dict[int, list] = {}
+    for started, ended, contract_id in (
+        TimeEntry.objects.filter(
+            contract_id__in={s.contract_id for s in shifts},
+            started_at__lt=max(s.ends_at for s in shifts),
+        )
+        .exclude(ended_at__lte=min(s.starts_at for s in shifts))
+        .values_list("started_at", "ended_at", "contract_id")
+    ):
+        by_contract.setdefault(contract_id, []).append((started, ended))
+    return [{"shift": s, "status": shift_status(s, by_contract.get(s.contract_id, []))} for s in shifts]
+
+
+def flagged_shifts(*, actor: Any, organization_id: int, days: int = 7) -> list[dict]:
+    """Late starts and missed shifts of the last ``days`` days, for the seller's dashboard."""
+    now = timezone.now()
+    board = shift_board(actor=actor, organization_id=organization_id, start=now - dt.timedelta(days=days), end=now)
+    return [row for row in board if row["status"] in ("late", "missed")]
