@@ -1,1 +1,207 @@
-urlpatterns: list = []
+"""Vetting API for staff: read the pipeline and the funnel, and move applications through the staff stages.
+
+Candidates can read their own application; sellers and API keys see nothing (empty lists, 404 on ids).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from accounts.access import scoped
+
+from . import selectors, services
+from .filters import ApplicationFilter
+from .models import Application, RejectionReason, StageResult
+
+
+class StageResultSerializer(serializers.ModelSerializer):
+    reviewer = serializers.EmailField(source="reviewer.email", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = StageResult
+        fields = [
+            "stage",
+            "outcome",
+            "score",
+            "pass_mark",
+            "reviewer",
+            "notes",
+            "auto_checks",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    freelancer_email = serializers.EmailField(source="freelancer.user.email", read_only=True)
+    freelancer_name = serializers.CharField(source="freelancer.user.display_name", read_only=True)
+    country = serializers.CharField(source="freelancer.country", read_only=True)
+    results = StageResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "freelancer_email",
+            "freelancer_name",
+            "country",
+            "status",
+            "stage",
+            "submitted_at",
+            "stage_entered_at",
+            "decided_at",
+            "rejection_reason",
+            "reapply_after",
+            "vetting_score",
+            "results",
+        ]
+        read_only_fields = fields
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NotesInputSerializer(serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RejectInputSerializer(serializers.Serializer):
+    rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    reapply_after = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+def _field_errors(exc: DjangoValidationError) -> DrfValidationError:
+    if hasattr(exc, "error_dict"):
+        return DrfValidationError(exc.message_dict)
+    return DrfValidationError({"non_field_errors": exc.messages})
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Applications, oldest in their stage first. Filters: stage, status, country, language, skill, waiting_days."""
+
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+    queryset = Application.objects.none()
+    ordering_fields = ["stage_entered_at", "submitted_at"]
+
+    def get_queryset(self):
+        return (
+            scoped(Application, self.request.user)
+            .prefetch_related(
+                Prefetch("results", queryset=StageResult.objects.select_related("reviewer").order_by("started_at"))
+            )
+            .order_by("stage_entered_at", "pk")
+        )
+
+    def _run(self, input_serializer, fn):
+        application = self.get_object()
+        data = input_serializer(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            fn(application, data.validated_data)
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return Response(ApplicationSerializer(self.get_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(request=ScoreInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def screen(self, request, pk=None):
+        """Record the reviewer's profile-screen judgement (failed automatic checks still fail the stage)."""
+        return self._run(
+            ScoreInputSerializer,
+            lambda app, d: services.profile_screen_judge(
+                actor=request.user, application=app, score=d["score"], notes=d["notes"]
+            ),
+        )
+
+    @extend_schema(request=NotesInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._run(
+            NotesInputSerializer,
+            lambda app, d: services.application_approve(actor=request.user, application=app, notes=d["notes"]),
+        )
+
+    @extend_schema(request=RejectInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._run(
+            RejectInputSerializer,
+            lambda app, d: services.application_reject(
+                actor=request.user,
+                application=app,
+                reason=d["rejection_reason"],
+                notes=d["notes"],
+                reapply_after=d["reapply_after"],
+            ),
+        )
+
+
+class FunnelRowSerializer(serializers.Serializer):
+    stage = serializers.CharField()
+    label = serializers.CharField()
+    reached = serializers.IntegerField()
+    passed = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    pass_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    median_hours = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True)
+
+
+class FunnelSerializer(serializers.Serializer):
+    applied = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    rows = FunnelRowSerializer(many=True)
+
+
+class FunnelView(GenericAPIView):
+    """Applied → each stage → approved, pass rates and median hours in stage (vetting and ops staff)."""
+
+    serializer_class = FunnelSerializer
+    queryset = Application.objects.none()
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", str, description="Applied at or after (ISO date-time)"),
+            OpenApiParameter("until", str, description="Applied before (ISO date-time)"),
+        ]
+    )
+    def get(self, request):
+        if not selectors.can_read_pipeline(request.user):
+            raise NotFound()
+        from django.utils.dateparse import parse_datetime
+
+        bounds = {}
+        for name in ("since", "until"):
+            raw = request.query_params.get(name)
+            if raw:
+                value = parse_datetime(raw)
+                if value is None or value.tzinfo is None:
+                    raise DrfValidationError({name: ["Use an ISO date-time with a time zone, e.g. 2026-01-01T00:00Z."]})
+                bounds[name] = value
+        data = selectors.funnel(actor=request.user, **bounds)
+        return Response(FunnelSerializer(data).data)
+
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("vetting/applications", ApplicationViewSet, basename="vetting-application")
+
+from django.urls import path  # noqa: E402
+
+urlpatterns = [path("vetting/funnel/", FunnelView.as_view(), name="api-vetting-funnel"), *router.urls]

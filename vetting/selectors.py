@@ -37,7 +37,7 @@ def is_vetting_staff(actor: Any) -> bool:
     return is_platform_staff(actor, "vetting")
 
 
-def _reads_all(actor: Any) -> bool:
+def can_read_pipeline(actor: Any) -> bool:
     """Vetting staff run the pipeline; ops read it to suspend approved freelancers."""
     return is_platform_staff(actor, "vetting") or is_platform_staff(actor, "ops")
 
@@ -45,7 +45,7 @@ def _reads_all(actor: Any) -> bool:
 @register_scope(Application)
 def _applications(actor: Any) -> QuerySet[Application]:
     qs = Application.objects.select_related("freelancer__user")
-    if _reads_all(actor):
+    if can_read_pipeline(actor):
         return qs
     if is_user(actor):
         return qs.filter(freelancer__user=actor)
@@ -80,7 +80,7 @@ def _scenarios(actor: Any) -> QuerySet[Scenario]:
 def _slots(actor: Any) -> QuerySet[InterviewSlot]:
     """Staff: all slots. Candidates: free future slots and their own booked one."""
     qs = InterviewSlot.objects.select_related("interviewer", "application__freelancer__user")
-    if _reads_all(actor):
+    if can_read_pipeline(actor):
         return qs
     if is_user(actor):
         return qs.filter(
@@ -91,14 +91,14 @@ def _slots(actor: Any) -> QuerySet[InterviewSlot]:
 
 @register_scope(InterviewScorecard)
 def _scorecards(actor: Any) -> QuerySet[InterviewScorecard]:
-    if not _reads_all(actor):
+    if not can_read_pipeline(actor):
         return InterviewScorecard.objects.none()
     return InterviewScorecard.objects.select_related("interviewer", "application")
 
 
 @register_scope(Reference)
 def _references(actor: Any) -> QuerySet[Reference]:
-    if not _reads_all(actor):
+    if not can_read_pipeline(actor):
         return Reference.objects.none()
     return Reference.objects.select_related("recorded_by", "application")
 
@@ -165,7 +165,7 @@ def application_detail(*, actor: Any, pk: int) -> Application:
 
 def application_events(*, actor: Any, application: Application) -> QuerySet[AuditEvent]:
     """The audit trail of one application (staff only)."""
-    if not _reads_all(actor):
+    if not can_read_pipeline(actor):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(Application), target_id=str(application.pk)

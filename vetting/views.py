@@ -72,7 +72,7 @@ def _own_open_application(request) -> Application:
 def mine(request):
     profile = freelancer_profile_for(request.user)
     if profile is None:
-        if is_platform_staff(request.user, "vetting") or is_platform_staff(request.user, "ops"):
+        if selectors.can_read_pipeline(request.user):
             return redirect("vetting:board")
         raise Http404("Vetting is for freelancers.")
     applications = list(selectors.my_applications(actor=request.user)[:5])
@@ -175,7 +175,7 @@ def interview_book(request, pk: int):
 
 
 def _require_reader(request) -> None:
-    if not (is_vetting_staff(request.user) or is_platform_staff(request.user, "ops")):
+    if not selectors.can_read_pipeline(request.user):
         raise Http404
 
 
