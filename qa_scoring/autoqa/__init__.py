@@ -4,7 +4,17 @@ One module per check; all registered in ``registry.py``; phrase lists per langua
 """
 
 from .base import Evidence, Suggestion
+from .evaluation import CheckAgreement, check_agreement
 from .registry import CHECKS, criterion_keys, run_checks
 from .response_time import BusinessHours
 
-__all__ = ["CHECKS", "BusinessHours", "Evidence", "Suggestion", "criterion_keys", "run_checks"]
+__all__ = [
+    "CHECKS",
+    "BusinessHours",
+    "CheckAgreement",
+    "Evidence",
+    "Suggestion",
+    "check_agreement",
+    "criterion_keys",
+    "run_checks",
+]
