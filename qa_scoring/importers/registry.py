@@ -20,6 +20,8 @@ helpscout  a conversation with ``_embedded.threads`` (``?embed=threads``); an ar
 freshdesk  a ticket with ``conversations`` (``?include=conversations``); an array; ``{"tickets": [...]}``;
            JSON Lines.
 gorgias    a ticket with ``messages``; an array; the list shape ``{"data": [...]}``; JSON Lines.
+(all)      JSON Lines positions are "line N" and a line that is not valid JSON is one rejected record; in the
+           other shapes positions are "record N" and invalid JSON rejects the whole file.
 csv        UTF-8 CSV with a header row holding ``conversation_id, sent_at, sender_type, sender_name, text``
            (optional: ``message_id, is_internal_note, subject, channel, tags, csat, agent_email, agent_name``);
            one row per message, a conversation's rows next to each other.
@@ -30,12 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from types import ModuleType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from . import csv_source, freshdesk, gorgias, helpscout, intercom, zendesk
 from .detect import signature_score
 from .records import ImportFileError, ParsedConversation, RejectedRecord
-from .streams import SourceFile, compression_of, is_json_text, iter_json, json_layout
+from .streams import SourceFile, compression_of, is_json_text, iter_json, iter_json_lines, json_layout
 from .values import RecordError, text_id
 
 FORMATS = ("zendesk", "intercom", "helpscout", "freshdesk", "gorgias", "csv")
@@ -162,9 +164,17 @@ def _parse_json(module: ModuleType, source: SourceFile) -> Iterator[ParsedConver
     layout, prefix = json_layout(source.head_text, module.WRAPPER_PATHS)
     prepare = getattr(module, "prepare", None)
     context = prepare(source, layout) if prepare else None
-    records = iter_json(source, prefix, multiple_values=layout == "values")
-    for number, record in enumerate(records, 1):
-        position = f"record {number}"
+    if layout == "lines":
+        records: Iterator[tuple[str, Any, str]] = (
+            (f"line {number}", value, error) for number, value, error in iter_json_lines(source)
+        )
+    else:
+        values = iter_json(source, prefix, multiple_values=layout == "values")
+        records = ((f"record {number}", value, "") for number, value in enumerate(values, 1))
+    for position, record, error in records:
+        if error:
+            yield RejectedRecord(position, "", error)
+            continue
         if not isinstance(record, dict):
             yield RejectedRecord(position, "", "This record is not a JSON object.")
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import tempfile
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -150,13 +151,17 @@ def _spool(stream: BinaryIO, *, max_bytes: int) -> BinaryIO:
 
 
 def json_layout(head_text: str, wrapper_paths: tuple[str, ...]) -> tuple[str, str]:
-    """How records sit in a JSON file: ("array", "item"), ("wrapper", "<path>.item") or ("values", "").
+    """How records sit in a JSON file: ("array", "item"), ("wrapper", "<path>.item"), ("lines", "") or
+    ("values", "").
 
-    "values" covers a single record object and JSON Lines (one record per line). A top-level object is a
+    "lines" is JSON Lines, one record per line (a broken line is rejected alone); "values" covers a single
+    record object or concatenated objects (read with ijson, so a broken one stops the file). A top-level object is a
     wrapper when it has one of the vendor's list keys (e.g. Zendesk ``tickets``) and no ``id`` of its own.
     """
     if head_text.startswith("["):
         return "array", "item"
+    if _is_json_lines(head_text):
+        return "lines", ""
     keys: set[str] = set()
     arrays: set[str] = set()
     try:
@@ -174,6 +179,31 @@ def json_layout(head_text: str, wrapper_paths: tuple[str, ...]) -> tuple[str, st
             if path in arrays or path.split(".")[0] in keys:
                 return "wrapper", f"{path}.item"
     return "values", ""
+
+
+def _is_json_lines(head_text: str) -> bool:
+    """One complete JSON object on the first line and another object starting on a later line."""
+    first, _, rest = head_text.partition("\n")
+    if not rest.strip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def iter_json_lines(source: SourceFile) -> Iterator[tuple[int, Any, str]]:
+    """JSON Lines, one record per line: (line number, value, "" or why the line is not valid JSON).
+
+    A broken line is one rejected record; the other lines still import.
+    """
+    for number, line in enumerate(source.open(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line), ""
+        except ValueError as exc:
+            yield number, None, f"This line is not valid JSON ({str(exc).split(':')[0]})."
 
 
 def iter_json(source: SourceFile, prefix: str, *, multiple_values: bool) -> Iterator[Any]:

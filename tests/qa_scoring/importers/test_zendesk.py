@@ -53,9 +53,25 @@ def test_array_and_json_lines_with_per_ticket_users(samples):
     payload = samples("zendesk_tickets.json")
     ticket = dict(payload["tickets"][0], users=payload["users"])
     other = dict(ticket, id=35437)
-    for data in (run([ticket, other]), run(as_jsonl([ticket, other]), format="zendesk")):
-        assert [(c.external_id, c.position) for c in data] == [("35436", "record 1"), ("35437", "record 2")]
-        assert data[0].agent_email == "dana@example.com"
+    array = run([ticket, other])
+    assert [(c.external_id, c.position) for c in array] == [("35436", "record 1"), ("35437", "record 2")]
+    lines = run(as_jsonl([ticket, other]), format="zendesk")
+    assert [(c.external_id, c.position) for c in lines] == [("35436", "line 1"), ("35437", "line 2")]
+    assert array[0].agent_email == lines[0].agent_email == "dana@example.com"
+
+
+def test_json_lines_broken_line_is_rejected_alone(samples):
+    payload = samples("zendesk_tickets.json")
+    ticket = dict(payload["tickets"][0], users=payload["users"])
+    data = as_jsonl([ticket]) + b'{"id": 2, "comments": [\n' + as_jsonl([dict(ticket, id=3)]) + as_jsonl([ticket])[:50]
+    items = run(data)
+    assert [(type(i).__name__, i.position) for i in items] == [
+        ("ParsedConversation", "line 1"),
+        ("RejectedRecord", "line 2"),
+        ("ParsedConversation", "line 3"),
+        ("RejectedRecord", "line 4"),
+    ]
+    assert items[1].reason.startswith("This line is not valid JSON (")
 
 
 def test_roles_fall_back_to_requester_and_assignee_without_users():
