@@ -23,6 +23,7 @@ REQUIRED = ("conversation_id", "sent_at", "sender_type", "sender_name", "text")
 FIELD_LIMIT = 1024 * 1024  # one cell at most 1 MB: a longer one means a broken quote, not a message
 _TRUE = {"1", "true", "yes", "y", "note", "internal"}
 _FALSE = {"", "0", "false", "no", "n"}
+_BOOLEANS = _TRUE | _FALSE
 _ROLE_ALIASES = {"agent": AuthorRole.AGENT, "customer": AuthorRole.CUSTOMER, "bot": AuthorRole.BOT}
 _ROLE_ALIASES |= {"system": AuthorRole.SYSTEM}
 
@@ -116,26 +117,29 @@ def _build(
         )
     seen.add(conversation_id)
     messages: list[ParsedMessage] = []
+    at = index.get
+    i_type, i_name, i_sent, i_text = at("sender_type"), at("sender_name"), at("sent_at"), at("text")
+    i_note, i_id = at("is_internal_note"), at("message_id")
     try:
         for line, row in group:
-            sender_type = cell(row, "sender_type").strip().lower()
-            role = _ROLE_ALIASES.get(sender_type)
+            sender_type = row[i_type]
+            role = _ROLE_ALIASES.get(sender_type) or _ROLE_ALIASES.get(sender_type.strip().lower())
             if role is None:
                 raise RecordError(
-                    f"Line {line}: unknown sender_type {cell(row, 'sender_type')!r}; "
-                    "use agent, customer, bot or system."
+                    f"Line {line}: unknown sender_type {sender_type!r}; use agent, customer, bot or system."
                 )
-            note = cell(row, "is_internal_note").strip().lower()
-            if note not in _TRUE | _FALSE:
+            note = row[i_note].strip().lower() if i_note is not None else ""
+            if note not in _BOOLEANS:
                 raise RecordError(f"Line {line}: is_internal_note must be true or false, not {note!r}.")
+            text = row[i_text]
             messages.append(
                 ParsedMessage(
-                    external_id=cell(row, "message_id").strip(),
+                    external_id=row[i_id].strip() if i_id is not None else "",
                     author_role=role,
-                    author_name=cell(row, "sender_name").strip(),
+                    author_name=row[i_name].strip(),
                     author_external_id="",
-                    sent_at=parse_time(cell(row, "sent_at"), what=f"Line {line}"),
-                    text=cell(row, "text").replace("\r\n", "\n").strip(),
+                    sent_at=parse_time(row[i_sent], what=f"Line {line}"),
+                    text=(text.replace("\r\n", "\n") if "\r" in text else text).strip(),
                     is_internal_note=note in _TRUE,
                 )
             )

@@ -34,16 +34,25 @@ def require_id(record: dict[str, Any], key: str = "id", *, what: str = "record")
 
 def parse_time(value: Any, *, what: str) -> dt.datetime:
     """ISO 8601 text (naive = UTC) or unix seconds → an aware UTC datetime; RecordError otherwise."""
-    if value is None or value == "" or isinstance(value, bool):
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise RecordError(f"{what} has no time.")
+        try:
+            parsed = (
+                dt.datetime.fromtimestamp(int(text), tz=dt.UTC) if text.isdigit() else dt.datetime.fromisoformat(text)
+            )
+        except (ValueError, OverflowError, OSError):
+            raise RecordError(
+                f"{what} has an unreadable time {value!r}: use ISO 8601, e.g. 2026-03-02T14:05:00Z."
+            ) from None
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            parsed = dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise RecordError(f"{what} has an unreadable time {value!r}.") from None
+    else:
         raise RecordError(f"{what} has no time.")
-    try:
-        if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-            return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
-        parsed = dt.datetime.fromisoformat(str(value).strip())
-    except (ValueError, OverflowError, OSError):
-        raise RecordError(
-            f"{what} has an unreadable time {value!r}: use ISO 8601, e.g. 2026-03-02T14:05:00Z."
-        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
