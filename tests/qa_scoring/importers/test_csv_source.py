@@ -1,8 +1,11 @@
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa_scoring.importers.records import ImportFileError, ParsedConversation, RejectedRecord
 from qa_scoring.importers.registry import detect_format, parse
@@ -130,3 +133,32 @@ def test_detect_csv_from_header_or_file_name():
 def test_json_named_as_csv_is_refused():
     with pytest.raises(ImportFileError, match="This is a JSON file, not CSV."):
         parse(io.BytesIO(b'[{"id": 1}]'), format="csv")
+
+
+_texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\x00") | st.sampled_from(',"\n='),
+    max_size=40,
+).map(str.strip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.sampled_from(["agent", "customer", "bot", "system"]), _texts), min_size=1, max_size=4),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_round_trip_through_a_spreadsheet_writer(conversations):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["conversation_id", "sent_at", "sender_type", "sender_name", "text"])
+    for number, messages in enumerate(conversations):
+        for minute, (role, text) in enumerate(messages):
+            writer.writerow([f"c{number}", f"2026-03-02T10:{minute:02d}:00Z", role, "Näme, Jr.", text])
+    items = list(parse(io.BytesIO(buffer.getvalue().encode()), format="csv"))
+    assert [i.external_id for i in items] == [f"c{n}" for n in range(len(conversations))]
+    for item, messages in zip(items, conversations, strict=True):
+        assert [(m.author_role, m.text, m.author_name) for m in item.messages] == [
+            (role, text, "Näme, Jr.") for role, text in messages
+        ]
