@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -22,6 +23,11 @@ urlpatterns = [
     path("vetting/", include("vetting.urls")),
     path("time/", include("timesheets.urls")),
     path("billing/", include("billing.urls")),
+    # Wagtail admin for playbooks: its own login page is replaced by allauth's (MFA and rate limits apply).
+    path("cms-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("cms-admin/", include("cms.admin_urls")),
+    path("playbooks/", include("cms.urls")),
+    path("playbooks/", include("cms.serve_urls")),  # Wagtail page serving, after the playbooks area views
 ]
 
 if settings.DEBUG:

@@ -318,3 +318,11 @@ QA_IMPORT_SYNC_MAX_BYTES = env.int("QA_IMPORT_SYNC_MAX_BYTES", default=2 * 1024 
 QA_DISPUTE_WINDOW_DAYS = env.int("QA_DISPUTE_WINDOW_DAYS", default=7)  # days after submission to dispute a review
 # May the original reviewer resolve a dispute of their own review? By default another reviewer must.
 QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE = env.bool("QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE", default=False)
+
+# --- cms (SOP playbooks in Wagtail; extends the Wagtail block above).
+WAGTAILADMIN_LOGIN_URL = "account_login"  # the Wagtail admin logs in through allauth (MFA, rate limits)
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords are managed by allauth, not the Wagtail admin
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # likewise password resets
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}  # PostgreSQL FTS on PG
+WAGTAILADMIN_COMMENTS_ENABLED = False  # editors discuss in the moderation workflow instead
+SOP_REVIEW_INTERVAL_DAYS = env.int("SOP_REVIEW_INTERVAL_DAYS", default=90)  # re-verifying sets review-by to today + N
