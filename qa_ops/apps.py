@@ -7,3 +7,6 @@ class QaOpsConfig(AppConfig):
     name = "qa_ops"
     verbose_name = "QA operations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import selectors  # noqa: F401  (registers the access scopes)

@@ -326,3 +326,7 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # likewise password resets
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}  # PostgreSQL FTS on PG
 WAGTAILADMIN_COMMENTS_ENABLED = False  # editors discuss in the moderation workflow instead
 SOP_REVIEW_INTERVAL_DAYS = env.int("SOP_REVIEW_INTERVAL_DAYS", default=90)  # re-verifying sets review-by to today + N
+
+# --- qa_ops (sampling, AutoQA suggestions, calibration, dashboards; see README "QA at scale")
+QA_OPS_AUTOQA_SWEEP_BATCH = env.int("QA_OPS_AUTOQA_SWEEP_BATCH", default=500)  # conversations per AutoQA sweep
+QA_OPS_DASHBOARD_WEEKS = env.int("QA_OPS_DASHBOARD_WEEKS", default=12)  # default dashboard period, in weeks
