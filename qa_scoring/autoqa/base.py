@@ -104,14 +104,17 @@ def _compiled(language: str, name: str) -> list[re.Pattern[str]] | None:
     patterns = PHRASES.get(language, {}).get(name)
     if patterns is None:
         return None
-    return [re.compile(r"(?<!\w)(?:" + p + r")(?!\w)", re.IGNORECASE) for p in patterns]
+    # One alternation per list: a single scan per message (leftmost match wins, then the first listed phrase).
+    return [re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?!\w)", re.IGNORECASE)]
 
 
 def find(patterns: Sequence[re.Pattern[str]], messages: Iterable[Message]) -> list[Evidence]:
     """Every match of any pattern in the messages, in message order, no overlapping spans."""
     found: list[Evidence] = []
     for message in messages:
-        text = message.text.translate(_QUOTES)  # same length: spans stay valid on the original text
+        text = message.text
+        if "\u2019" in text or "\u2018" in text:
+            text = text.translate(_QUOTES)  # same length: spans stay valid on the original text
         candidates = sorted(
             (match.start(), -match.end()) for pattern in patterns for match in pattern.finditer(text) if match.group()
         )

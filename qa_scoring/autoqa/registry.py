@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from . import closing, empathy, greeting, marketplace_policy, negative_wording, personal_data, response_time
@@ -46,13 +47,10 @@ def run_checks(
     unknown = [key for key in keys if key not in CHECKS]
     if unknown:
         raise ValueError(f"Unknown AutoQA check(s): {', '.join(unknown)}. Known: {', '.join(CHECKS)}.")
-    materialised = list(messages)
+    base = view(messages, customer_name=customer_name, language=language, options={})
     suggestions = []
     for key in keys:
-        conversation = view(
-            materialised, customer_name=customer_name, language=language, options=dict((options or {}).get(key, {}))
-        )
-        suggestion = CHECKS[key].run(conversation)
+        suggestion = CHECKS[key].run(replace(base, options=dict((options or {}).get(key, {}))))
         if suggestion is not None:
             suggestions.append(suggestion)
     return suggestions
