@@ -342,7 +342,7 @@ def interview_slot_publish(*, actor: Any, starts_at: datetime, duration_minutes:
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": "Choose a time in the future."})
     slot = InterviewSlot(interviewer=actor, starts_at=starts_at, duration_minutes=duration_minutes)
-    slot.full_clean()
+    slot.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             slot.save()
@@ -356,6 +356,7 @@ def interview_slot_publish(*, actor: Any, starts_at: datetime, duration_minutes:
 def interview_slot_book(*, actor: Any, application: Application, slot: InterviewSlot) -> InterviewSlot:
     """Book one free future slot. The claim is a conditional update, so two candidates cannot share one."""
     _require_candidate(actor, application)
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.is_open or application.stage != Stage.INTERVIEW:
         raise ValidationError("Interviews are booked at the interview stage.")
     if InterviewSlot.objects.filter(application=application).exists():
