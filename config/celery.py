@@ -25,4 +25,17 @@ BEAT_SCHEDULE = {
     "qa_ops.mark-assignments-done": {"task": "qa_ops.tasks.mark_assignments_done", "schedule": crontab(minute="*/10")},
     "qa_ops.autoqa-sweep": {"task": "qa_ops.tasks.autoqa_sweep", "schedule": crontab(minute="*/5")},
 }
+# timesheets: auto-submit after each week ends, auto-approve and reminders hourly (all idempotent).
+BEAT_SCHEDULE["timesheets.auto-submit"] = {
+    "task": "timesheets.tasks.auto_submit_timesheets",
+    "schedule": crontab(minute=15),
+}
+BEAT_SCHEDULE["timesheets.auto-approve"] = {
+    "task": "timesheets.tasks.auto_approve_timesheets",
+    "schedule": crontab(minute=25),
+}
+BEAT_SCHEDULE["timesheets.reminders"] = {
+    "task": "timesheets.tasks.send_timesheet_reminders",
+    "schedule": crontab(minute=35),
+}
 app.conf.beat_schedule = BEAT_SCHEDULE
