@@ -153,3 +153,21 @@ def test_detect_format_returns_none_for_compressed_and_unknown():
     assert detect_format(gzip.compress(b"[]")) is None
     assert detect_format(b"hello world") is None
     assert detect_format(b"") is None
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [
+        ("zendesk_tickets.json", "zendesk"),
+        ("intercom_conversation.json", "intercom"),
+        ("helpscout_conversations.json", "helpscout"),
+        ("freshdesk_tickets.json", "freshdesk"),
+        ("gorgias_tickets.json", "gorgias"),
+    ],
+)
+def test_detect_each_vendor_from_its_content(sample, expected):
+    from .conftest import SAMPLES
+
+    head = (SAMPLES / sample).read_bytes()[:65536]
+    assert detect_format(head) == expected
+    assert detect_format(head, "export.json") == expected
