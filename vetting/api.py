@@ -20,7 +20,7 @@ from accounts.access import scoped
 
 from . import selectors, services
 from .filters import ApplicationFilter
-from .models import Application, RejectionReason, StageResult
+from .models import SCORECARD_CRITERIA, Application, RejectionReason, StageResult, TaxForm
 
 
 class StageResultSerializer(serializers.ModelSerializer):
@@ -82,6 +82,35 @@ class RejectInputSerializer(serializers.Serializer):
     reapply_after = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class GradeInputSerializer(serializers.Serializer):
+    values = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Criterion key → value of the published Vetting rubric (null = N/A where allowed).",
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScorecardInputSerializer(serializers.Serializer):
+    communication = serializers.IntegerField(min_value=1, max_value=5)
+    english = serializers.IntegerField(min_value=1, max_value=5)
+    reliability = serializers.IntegerField(min_value=1, max_value=5)
+    customer_mindset = serializers.IntegerField(min_value=1, max_value=5)
+    notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
+
+
+class ChecksInputSerializer(serializers.Serializer):
+    identity_confirmed = serializers.BooleanField()
+    tax_form = serializers.ChoiceField(choices=TaxForm.choices, allow_blank=True)
+    payout_method_set = serializers.BooleanField()
+
+
+class ReferenceInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    relationship = serializers.CharField(max_length=120)
+    contact = serializers.CharField(max_length=200)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 def _field_errors(exc: DjangoValidationError) -> DrfValidationError:
     if hasattr(exc, "error_dict"):
         return DrfValidationError(exc.message_dict)
@@ -124,6 +153,54 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             lambda app, d: services.profile_screen_judge(
                 actor=request.user, application=app, score=d["score"], notes=d["notes"]
             ),
+        )
+
+    @extend_schema(request=GradeInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def grade(self, request, pk=None):
+        """Grade the submitted written assessment with the published Vetting rubric."""
+        return self._run(
+            GradeInputSerializer,
+            lambda app, d: services.assessment_grade(
+                actor=request.user, application=app, values=d["values"], notes=d["notes"]
+            ),
+        )
+
+    @extend_schema(request=ScorecardInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def scorecard(self, request, pk=None):
+        return self._run(
+            ScorecardInputSerializer,
+            lambda app, d: services.interview_scorecard_submit(
+                actor=request.user,
+                application=app,
+                ratings={key: d[key] for key, _ in SCORECARD_CRITERIA},
+                notes=d["notes"],
+            ),
+        )
+
+    @extend_schema(request=ChecksInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def checks(self, request, pk=None):
+        return self._run(
+            ChecksInputSerializer,
+            lambda app, d: services.checks_record(actor=request.user, application=app, **d),
+        )
+
+    @extend_schema(request=ReferenceInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def references(self, request, pk=None):
+        return self._run(
+            ReferenceInputSerializer,
+            lambda app, d: services.reference_add(actor=request.user, application=app, **d),
+        )
+
+    @extend_schema(request=NotesInputSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"], url_path="checks-complete")
+    def checks_complete(self, request, pk=None):
+        return self._run(
+            NotesInputSerializer,
+            lambda app, d: services.checks_complete(actor=request.user, application=app, notes=d["notes"]),
         )
 
     @extend_schema(request=NotesInputSerializer, responses=ApplicationSerializer)

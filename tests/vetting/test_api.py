@@ -134,3 +134,43 @@ def test_funnel_api_validates_dates(client_for, vetting_staff):
         "since": ["Use an ISO date-time with a time zone, e.g. 2026-01-01T00:00Z."]
     }
     assert client.get("/api/vetting/funnel/").json()["applied"] == 0
+
+
+def test_staff_drive_every_stage_through_the_api(client_for, vetting_staff, application, scenarios):
+    from tests.vetting.conftest import GOOD_GRADES, GOOD_RATINGS
+    from tests.vetting.factories import InterviewSlotFactory
+
+    client = client_for(vetting_staff)
+    candidate = application.freelancer.user
+
+    def post(action, data):
+        return client.post(f"{URL}{application.pk}/{action}/", data, content_type="application/json")
+
+    assert post("screen", {"score": "85"}).json()["stage"] == "assessment"
+    attempt = services.assessment_start(actor=candidate, application=application)
+    services.assessment_submit(
+        actor=candidate, attempt=attempt, answers={a.scenario_id: "Sorry, fixing it." for a in attempt.answers.all()}
+    )
+    missing = post("grade", {"values": {"empathy": 3}})
+    assert missing.status_code == 400
+    assert missing.json()["understands_issue"] == ["Grade this criterion."]
+    assert post("grade", {"values": GOOD_GRADES}).json()["stage"] == "interview"
+    services.interview_slot_book(
+        actor=candidate, application=application, slot=InterviewSlotFactory(interviewer=vetting_staff)
+    )
+    bad = post("scorecard", {**GOOD_RATINGS, "english": 9})
+    assert bad.status_code == 400
+    assert bad.json() == {"english": ["Ensure this value is less than or equal to 5."]}
+    assert post("scorecard", GOOD_RATINGS).json()["stage"] == "checks"
+    assert (
+        post("checks", {"identity_confirmed": True, "tax_form": "w8ben", "payout_method_set": True}).status_code == 200
+    )
+    for i in range(2):
+        ref = {"name": f"R{i}", "relationship": "lead", "contact": f"r{i}@example.test"}
+        assert post("references", ref).status_code == 200
+    duplicate = post("references", {"name": "R0", "relationship": "lead", "contact": "r0@example.test"})
+    assert duplicate.json() == {"contact": ["This reference is already recorded."]}
+    assert post("checks-complete", {}).json()["stage"] == "decision"
+    approved = post("approve", {"notes": "Great"}).json()
+    assert approved["status"] == "approved"
+    assert approved["vetting_score"] == "92.88"  # (850 + 4812.5 + 2625 + 1000) / 100
