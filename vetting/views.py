@@ -86,7 +86,9 @@ def mine(request):
         "missing": services.required_fields_missing(profile),
     }
     if current is not None and current.is_open and current.stage == Stage.ASSESSMENT:
-        context["attempt"] = AssessmentAttempt.objects.filter(application=current).first()
+        attempt = AssessmentAttempt.objects.filter(application=current).first()
+        context["attempt"] = attempt
+        context["attempt_late"] = attempt is not None and attempt.is_late()
     if current is not None and current.is_open and current.stage == Stage.INTERVIEW:
         booked = scoped(InterviewSlot, request.user).filter(application=current).first()
         context["booked"] = booked and (booked, _local(booked.starts_at, profile.timezone))
@@ -130,7 +132,7 @@ def assessment(request):
     return render(
         request,
         "vetting/assessment.html",
-        {"attempt": attempt, "form": form, "application": application},
+        {"attempt": attempt, "form": form, "application": application, "late": attempt.is_late()},
         status=status,
     )
 

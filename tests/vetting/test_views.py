@@ -261,3 +261,40 @@ def test_scenarios_list_query_count_is_constant(client_for, vetting_staff, djang
     ScenarioFactory.create_batch(10)
     with django_assert_num_queries(len(ctx.captured_queries)):
         client.get("/vetting/staff/scenarios/")
+
+
+def test_candidate_told_when_time_ran_out(client_for, candidate, vetting_staff, application, scenarios):
+    to_stage(application, Stage.ASSESSMENT, vetting_staff)
+    client = client_for(candidate)
+    client.post("/vetting/assessment/start/")
+    services.AssessmentAttempt.objects.filter(application=application).update(
+        deadline=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert "Time ran out before you submitted." in client.get("/vetting/").content.decode()
+    assert "Time ran out at" in client.get("/vetting/assessment/").content.decode()
+    result = services.assessment_grade(actor=vetting_staff, application=application, values={})
+    assert (result.outcome, result.score) == ("failed", 0)
+
+
+def test_approved_candidate_page_shows_badge_and_score(client_for, vetting_staff, application, scenarios):
+    app = to_stage(application, Stage.DECISION, vetting_staff)
+    services.application_approve(actor=vetting_staff, application=app)
+
+    body = client_for(application.freelancer.user).get("/vetting/").content.decode()
+
+    assert "Approved with a vetting score of 93.38." in body
+    assert "Vetted · 93.38" in body
+
+
+def test_slots_list_query_count_is_constant(client_for, vetting_staff, django_assert_num_queries):
+    client = client_for(vetting_staff)
+    InterviewSlotFactory(interviewer=vetting_staff)
+    client.get("/vetting/staff/slots/")
+    with django_assert_num_queries(8) as ctx:
+        client.get("/vetting/staff/slots/")
+    for d in range(5):
+        InterviewSlotFactory(interviewer=vetting_staff, starts_at=timezone.now() + timedelta(days=5 + d))
+    with django_assert_num_queries(len(ctx.captured_queries)):
+        response = client.get("/vetting/staff/slots/")
+    assert len(response.context["rows"]) == 6
