@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.access import is_user, organization_ids, register_scope, scoped
 from accounts.models import MANAGE_ROLES
 from qa_scoring.models import Conversation, Criterion, CriterionScore, Review, ReviewKind, ReviewStatus
-from qa_scoring.selectors import REVIEW_ROLES, is_qa_staff
+from qa_scoring.selectors import REVIEW_ROLES, can_review_org, is_qa_staff  # noqa: F401
 
 from .models import (
     AssignmentStatus,
@@ -156,7 +156,7 @@ def rule_list(*, actor: Any, filters: dict | None = None) -> QuerySet[SamplingRu
     qs = scoped(SamplingRule, actor).annotate(
         open_count=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OPEN))
     )
-    return SamplingRuleFilter(filters or {}, queryset=qs).qs
+    return SamplingRuleFilter(filters or {}, queryset=qs.order_by("organization_id", "name", "id")).qs
 
 
 def assignment_list(*, actor: Any, filters: dict | None = None) -> QuerySet[ReviewAssignment]:
@@ -319,3 +319,34 @@ def my_grades(*, actor: Any, session: CalibrationSession) -> dict[tuple[int, int
 
 def session_grades(*, actor: Any, session: CalibrationSession) -> list[CalibrationGrade]:
     return list(scoped(CalibrationGrade, actor).filter(participant__session=session))
+
+
+def reviewer_drift(*, actor: Any, reviewer_id: int | None = None) -> list[dict[str, Any]]:
+    """Each reviewer's deviation from the baseline over closed sessions, oldest first (two queries)."""
+    from django.contrib.auth import get_user_model
+
+    sessions = list(
+        scoped(CalibrationSession, actor)
+        .filter(status="closed")
+        .order_by("closed_at", "id")
+        .values_list("pk", "title", "closed_at", "results")
+    )
+    ids = {int(uid) for *_, results in sessions for uid in (results or {}).get("reviewers", {})}
+    emails = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "email"))
+    rows = []
+    for pk, title, closed_at, results in sessions:
+        for uid, row in sorted((results or {}).get("reviewers", {}).items(), key=lambda kv: emails.get(int(kv[0]), "")):
+            if reviewer_id is not None and int(uid) != reviewer_id:
+                continue
+            rows.append(
+                {
+                    "reviewer": emails.get(int(uid), uid),
+                    "reviewer_id": int(uid),
+                    "session": pk,
+                    "title": title,
+                    "closed": closed_at.date().isoformat(),
+                    "mean_abs_deviation": row.get("mean_abs_deviation"),
+                    "mean_deviation": row.get("mean_deviation"),
+                }
+            )
+    return rows

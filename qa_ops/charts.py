@@ -1,0 +1,119 @@
+"""Server-side SVG geometry for the dashboard charts (no JavaScript needed to draw; CSP-safe).
+
+``draw(chart)`` turns a dashboard Chart's rows into shapes in a 600 × 240 view box that the template renders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .dashboards import Chart
+
+W, H, PAD_L, PAD_B, PAD_T = 600, 240, 40, 30, 10
+PLOT_W, PLOT_H = W - PAD_L - 10, H - PAD_B - PAD_T
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+
+
+def _y(value: float, lo: float, hi: float) -> float:
+    span = (hi - lo) or 1
+    return round(PAD_T + PLOT_H - (float(value) - lo) / span * PLOT_H, 1)
+
+
+def _x(index: int, count: int) -> float:
+    return round(PAD_L + (PLOT_W * (index + 0.5) / max(count, 1)), 1)
+
+
+def _line(rows: list[list[Any]], x_col: int, series_col: int | None, y_col: int, lo: float, hi: float) -> dict:
+    xs = sorted({r[x_col] for r in rows})
+    index = {x: i for i, x in enumerate(xs)}
+    series: dict[str, list[tuple[float, float]]] = {}
+    for r in rows:
+        if r[y_col] is None:
+            continue
+        name = str(r[series_col]) if series_col is not None else ""
+        series.setdefault(name, []).append((_x(index[r[x_col]], len(xs)), _y(r[y_col], lo, hi)))
+    return {
+        "series": [
+            {
+                "name": name,
+                "color": PALETTE[i % len(PALETTE)],
+                "points": " ".join(f"{x},{y}" for x, y in pts),
+                "dots": pts,
+            }
+            for i, (name, pts) in enumerate(sorted(series.items()))
+        ][:8],
+        "xlabels": [{"x": _x(i, len(xs)), "text": str(x)[5:]} for i, x in enumerate(xs)][:: max(1, len(xs) // 8)],
+    }
+
+
+def _bars(rows: list[list[Any]], label_col: int, value_col: int, hi: float | None = None) -> list[dict]:
+    values = [float(r[value_col] or 0) for r in rows]
+    top = hi if hi is not None else max(values + [1.0])
+    width = PLOT_W / max(len(rows), 1)
+    return [
+        {
+            "x": round(PAD_L + i * width + width * 0.1, 1),
+            "y": _y(v, 0, top),
+            "w": round(width * 0.8, 1),
+            "h": round(PAD_T + PLOT_H - _y(v, 0, top), 1),
+            "label": str(r[label_col]),
+            "value": r[value_col],
+        }
+        for i, (r, v) in enumerate(zip(rows, values, strict=True))
+    ]
+
+
+def _axis(lo: float, hi: float, ticks: list[float]) -> list[dict]:
+    return [{"y": _y(t, lo, hi), "text": f"{t:g}"} for t in ticks]
+
+
+def draw(chart: Chart) -> dict[str, Any]:
+    rows = chart.rows
+    out: dict[str, Any] = {"w": W, "h": H, "empty": not rows, "base": PAD_T + PLOT_H, "left": PAD_L, "right": W - 10}
+    if chart.key == "iqs_trend":
+        out.update(kind="line", axis=_axis(0, 100, [0, 25, 50, 75, 100]), **_line(rows, 0, 1, 2, 0, 100))
+        out["pass_y"] = _y(chart.extra.get("pass_mark") or 80, 0, 100)
+    elif chart.key == "calibration_alpha":
+        out.update(kind="line", axis=_axis(-1, 1, [-1, 0, 0.667, 0.8, 1]), **_line(rows, 0, None, 3, -1, 1))
+    elif chart.key == "critical_fails":
+        out.update(kind="bars", axis=_axis(0, 100, [0, 50, 100]), bars=_bars(rows, 0, 3, 100))
+    elif chart.key == "throughput":
+        top = max([float(r[1]) for r in rows] + [float(r[2]) for r in rows] + [1.0])
+        out.update(kind="bars", axis=_axis(0, top, [0, top]), bars=_bars(rows, 0, 1, top))
+        out["backlog"] = _bars(rows, 0, 2, top)
+    elif chart.key == "disputes":
+        out.update(kind="bars", axis=_axis(0, 100, [0, 50, 100]), bars=_bars(rows, 0, 3, 100))
+    elif chart.key == "csat_scatter":
+        out.update(
+            kind="scatter",
+            axis=_axis(0, 100, [0, 50, 100]),
+            points=[
+                {"cx": round(PAD_L + float(csat) / 100 * PLOT_W, 1), "cy": _y(score, 0, 100)}
+                for _, csat, score in rows
+                if csat is not None and score is not None
+            ],
+        )
+    elif chart.key == "heatmap":
+        people = sorted({r[0] for r in rows})[:15]
+        keys = sorted({r[1] for r in rows})[:16]
+        top = max([float(r[2] or 0) for r in rows] + [0.01])
+        cw, ch = PLOT_W / max(len(keys), 1), PLOT_H / max(len(people), 1)
+        pi, ki = {p: i for i, p in enumerate(people)}, {k: i for i, k in enumerate(keys)}
+        out.update(
+            kind="heat",
+            cells=[
+                {
+                    "x": round(PAD_L + ki[r[1]] * cw, 1),
+                    "y": round(PAD_T + pi[r[0]] * ch, 1),
+                    "w": round(cw - 1, 1),
+                    "h": round(ch - 1, 1),
+                    "opacity": round(0.1 + 0.9 * float(r[2] or 0) / top, 2),
+                    "title": f"{r[0]} · {r[1]}: {r[2]} points lost",
+                }
+                for r in rows
+                if r[0] in pi and r[1] in ki
+            ],
+            rows_labels=[{"y": round(PAD_T + i * ch + ch / 2, 1), "text": p[:18]} for i, p in enumerate(people)],
+            col_labels=[{"x": round(PAD_L + i * cw + cw / 2, 1), "text": k[:10]} for i, k in enumerate(keys)],
+        )
+    return out
