@@ -25,6 +25,16 @@ BEAT_SCHEDULE = {
     "qa_ops.mark-assignments-done": {"task": "qa_ops.tasks.mark_assignments_done", "schedule": crontab(minute="*/10")},
     "qa_ops.autoqa-sweep": {"task": "qa_ops.tasks.autoqa_sweep", "schedule": crontab(minute="*/5")},
 }
+BEAT_SCHEDULE.update(
+    {
+        # cms: weekly review-date reminders (once per SOP page per week) and hourly playbook-space reconcile.
+        "cms.review-reminders": {
+            "task": "cms.tasks.send_review_reminders",
+            "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+        },
+        "cms.reconcile-playbook-spaces": {"task": "cms.tasks.reconcile_playbook_spaces", "schedule": crontab(minute=20)},
+    }
+)
 # timesheets: auto-submit after each week ends, auto-approve and reminders hourly (all idempotent).
 BEAT_SCHEDULE["timesheets.auto-submit"] = {
     "task": "timesheets.tasks.auto_submit_timesheets",
