@@ -32,7 +32,10 @@ BEAT_SCHEDULE.update(
             "task": "cms.tasks.send_review_reminders",
             "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
         },
-        "cms.reconcile-playbook-spaces": {"task": "cms.tasks.reconcile_playbook_spaces", "schedule": crontab(minute=20)},
+        "cms.reconcile-playbook-spaces": {
+            "task": "cms.tasks.reconcile_playbook_spaces",
+            "schedule": crontab(minute=20),
+        },
     }
 )
 # timesheets: auto-submit after each week ends, auto-approve and reminders hourly (all idempotent).
