@@ -1,6 +1,6 @@
 """Vetting API for staff: read the pipeline and the funnel, and move applications through the staff stages.
 
-Candidates can read their own application; sellers and API keys see nothing (empty lists, 404 on ids).
+Only vetting (and ops) staff: everyone else gets empty lists and 404 on ids.
 """
 
 from __future__ import annotations
@@ -126,6 +126,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     ordering_fields = ["stage_entered_at", "submitted_at"]
 
     def get_queryset(self):
+        if not selectors.can_read_pipeline(self.request.user):
+            return Application.objects.none()  # staff only: candidates use their page, sellers see nothing
         return (
             scoped(Application, self.request.user)
             .prefetch_related(

@@ -22,7 +22,7 @@ class NotesForm(forms.Form):
 
 
 class RequiredNotesForm(forms.Form):
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why", required=False)
 
 
 class GradeForm(forms.Form):

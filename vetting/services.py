@@ -500,18 +500,22 @@ def checks_complete(*, actor: Any, application: Application, notes: str = "") ->
 
 
 @transaction.atomic
-def checks_fail(*, actor: Any, application: Application, notes: str) -> StageResult:
+def stage_fail(*, actor: Any, application: Application, notes: str) -> StageResult:
+    """Close the current scored stage as failed (no-show, never started, checks impossible…), with the reason."""
     require_vetting_staff(actor)
-    if not notes.strip():
-        raise ValidationError({"notes": "Say why the checks failed."})
-    application = _at_checks(application)
+    notes = (notes or "").strip()
+    if not notes:
+        raise ValidationError({"notes": "Say why this stage failed."})
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if not application.is_open or application.stage not in SCORED_STAGES:
+        raise ValidationError("Only an open application in a scored stage can fail it.")
     return _finish_stage(
         actor=actor,
         application=application,
-        stage=Stage.CHECKS,
+        stage=application.stage,
         score=Decimal(0),
         notes=notes,
-        forced_fail_reason="checks failed",
+        forced_fail_reason=notes,
     )
 
 

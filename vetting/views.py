@@ -360,14 +360,14 @@ def checks_complete(request, pk: int):
 
 @login_required
 @require_POST
-def checks_fail(request, pk: int):
+def stage_fail(request, pk: int):
     return _act(
         request,
         pk,
         "fail_form",
         RequiredNotesForm(request.POST),
-        lambda app, f: services.checks_fail(actor=request.user, application=app, notes=f.cleaned_data["notes"]),
-        "Checks failed; the application moved to the decision.",
+        lambda app, f: services.stage_fail(actor=request.user, application=app, notes=f.cleaned_data["notes"]),
+        "Stage failed; the application moved to the decision.",
     )
 
 

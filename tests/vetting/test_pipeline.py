@@ -372,3 +372,20 @@ def test_ops_suspend_approved_freelancer(candidate, candidate_profile, vetting_s
     assert application.suspension_reason == "Shared buyer e-mails."
     candidate_profile.refresh_from_db()
     assert candidate_profile.vetting_status == VettingStatus.SUSPENDED
+
+
+def test_staff_can_fail_a_stalled_stage_with_a_reason(candidate, candidate_profile, vetting_staff, scenarios):
+    application = to_stage(
+        services.application_submit(actor=candidate, profile=candidate_profile), Stage.ASSESSMENT, vetting_staff
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.stage_fail(actor=vetting_staff, application=application, notes=" ")
+    assert exc.value.message_dict == {"notes": ["Say why this stage failed."]}
+
+    result = services.stage_fail(actor=vetting_staff, application=application, notes="Never started in 14 days.")
+
+    assert (result.stage, result.outcome, result.score) == (Stage.ASSESSMENT, Outcome.FAILED, Decimal("0.00"))
+    application.refresh_from_db()
+    assert application.stage == Stage.DECISION
+    with pytest.raises(ValidationError, match="scored stage"):
+        services.stage_fail(actor=vetting_staff, application=application, notes="again")

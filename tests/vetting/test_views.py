@@ -298,3 +298,18 @@ def test_slots_list_query_count_is_constant(client_for, vetting_staff, django_as
     with django_assert_num_queries(len(ctx.captured_queries)):
         response = client.get("/vetting/staff/slots/")
     assert len(response.context["rows"]) == 6
+
+
+def test_fail_stage_needs_a_reason_inline(client_for, vetting_staff, application):
+    client = client_for(vetting_staff)
+    url = f"/vetting/staff/applications/{application.pk}/fail/"
+
+    bad = client.post(url, {"notes": ""})
+    assert bad.status_code == 400
+    assert "Say why this stage failed." in bad.content.decode()
+    application.refresh_from_db()
+    assert application.stage == Stage.PROFILE_SCREEN
+
+    assert client.post(url, {"notes": "Duplicate account"}).status_code == 302
+    application.refresh_from_db()
+    assert application.stage == Stage.DECISION
