@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -338,23 +337,14 @@ def import_job_run(*, job_id: int) -> str:
     return "done"
 
 
-def conversations_import(
-    *, actor: Any, organization: Organization, records: Iterable[Any], freelancer: Any = None
-) -> Any:
-    """Synchronous import of already-parsed records (API payloads, the command)."""
-    from .importers.pipeline import import_records
-
-    if not selectors.can_import(actor, organization.pk):
-        raise PermissionDenied("You cannot import conversations for this organization.")
-    report = import_records(records, organization=organization, freelancer=freelancer)
+def import_audit(*, actor: Any, organization: Organization, report: Any) -> None:
+    """Record a synchronous import (API, command) in the audit log."""
     audit_record(
         actor=actor,
         action="qa.import.done",
-        target=None,
         organization=organization,
         data={"imported": report.imported, "updated": report.updated, "rejected": report.rejected},
     )
-    return report
 
 
 # --- reviews

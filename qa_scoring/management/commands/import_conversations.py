@@ -6,11 +6,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.audit import audit_record
 from accounts.models import Organization
 from qa_scoring.importers.pipeline import check_size, import_file
 from qa_scoring.importers.records import ImportFileError
 from qa_scoring.importers.registry import FORMATS
+from qa_scoring.services import import_audit
 
 
 class Command(BaseCommand):
@@ -53,17 +53,7 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(f"{path.name}: {exc} Nothing was imported.") from exc
-        audit_record(
-            actor=None,
-            action="qa.import.done",
-            organization=organization,
-            data={
-                "file": path.name,
-                "imported": report.imported,
-                "updated": report.updated,
-                "rejected": report.rejected,
-            },
-        )
+        import_audit(actor=None, organization=organization, report=report)
         for rejection in report.rejections:
             label = f" ({rejection.external_id})" if rejection.external_id else ""
             self.stderr.write(f"rejected {rejection.position}{label}: {rejection.reason}")
