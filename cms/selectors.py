@@ -197,3 +197,54 @@ def sop_links_for_criteria(criteria: Iterable[Any], actor: Any) -> dict[int, Sop
 
 def can_edit_page(actor: Any, page: Page) -> bool:
     return is_user(actor) and page.permissions_for_user(actor).can_edit()
+
+
+@dataclass(frozen=True)
+class CoachingItem:
+    key: str
+    label: str
+    mean_percent: int
+    rated: int
+    link: SopLink | None
+
+
+def coaching_for(*, actor: Any, since: dt.datetime | None = None, limit: int = 5) -> list[CoachingItem]:
+    """The freelancer's weakest criteria (lowest mean criterion score over their submitted production reviews,
+    only criteria that lost points) with the SOP section that teaches each. A fixed number of queries."""
+    from django.db.models import Avg, Count, ExpressionWrapper, FloatField, Max
+
+    from qa_scoring.models import Criterion, CriterionScore, ReviewKind, ReviewStatus
+
+    if not is_user(actor):
+        return []
+    scores = scoped(CriterionScore, actor).filter(
+        review__conversation__freelancer__user_id=actor.pk,
+        review__status=ReviewStatus.SUBMITTED,
+        review__kind=ReviewKind.PRODUCTION,
+        value__isnull=False,
+    )
+    if since is not None:
+        scores = scores.filter(review__submitted_at__gte=since)
+    normalised = ExpressionWrapper(
+        (F("value") - F("criterion__scale_min")) * Value(1.0) / (F("criterion__scale_max") - F("criterion__scale_min")),
+        output_field=FloatField(),
+    )
+    rows = list(
+        scores.order_by()
+        .values("criterion__key")
+        .annotate(mean=Avg(normalised), rated=Count("pk"), latest=Max("criterion_id"))
+        .filter(mean__lt=1)
+        .order_by("mean", "criterion__key")[:limit]
+    )
+    criteria = {c.pk: c for c in Criterion.objects.filter(pk__in=[r["latest"] for r in rows])}
+    links = sop_links_for_criteria(criteria.values(), actor)
+    return [
+        CoachingItem(
+            key=r["criterion__key"],
+            label=criteria[r["latest"]].label,
+            mean_percent=round(r["mean"] * 100),
+            rated=r["rated"],
+            link=links.get(r["latest"]),
+        )
+        for r in rows
+    ]

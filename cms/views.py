@@ -113,6 +113,13 @@ def reverify(request, page_id: int):
 
 
 @login_required
+def coaching(request):
+    """The freelancer's weakest criteria, each with the SOP section that teaches it."""
+    items = selectors.coaching_for(actor=request.user)
+    return render(request, "cms/coaching.html", {"items": items})
+
+
+@login_required
 @require_POST
 def acknowledge_copy(request, page_id: int):
     link = get_for_actor(PageCopyLink, request.user, page_id=page_id)
