@@ -565,6 +565,10 @@ def bonus_rule_set(
     min_schedule_adherence: Decimal | None = None,
 ) -> BonusRule:
     _require_manager(actor, contract.organization_id)
+    try:
+        parse_tiers(tiers)
+    except ValueError as exc:
+        raise ValidationError({"tiers": str(exc)}) from exc
     rule = BonusRule.objects.filter(contract=contract).first() or BonusRule(contract=contract)
     rule.tiers = tiers
     rule.min_reviews = min_reviews

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import services
 from .gateways import GatewayUnavailable
 
 
-def _last_week() -> dt.date:
-    return services.week_start_of(timezone.now().date()) - dt.timedelta(days=7)
+def billable_week(today: dt.date | None = None) -> dt.date:
+    """The latest week whose timesheets are final: the seller's review window after it has closed."""
+    today = today or timezone.now().date()
+    review = getattr(settings, "TIMESHEETS_REVIEW_WINDOW_DAYS", 5)
+    return services.week_start_of(today - dt.timedelta(days=7 + review + 1))
 
 
 @shared_task(autoretry_for=(GatewayUnavailable,), retry_backoff=60, retry_backoff_max=3600, max_retries=8)
@@ -46,7 +50,7 @@ def notify_payment_failed(invoice_id: int) -> int:
 def billing_generate_invoices() -> int:
     from .cycle import generate
 
-    return len(generate(week_start=_last_week()))
+    return len(generate(week_start=billable_week()))
 
 
 @shared_task

@@ -41,14 +41,19 @@ DROP FUNCTION IF EXISTS billing_posting_balanced();
 """
 
 
-def forward(apps, schema_editor):
+def _run(schema_editor, sql: str) -> None:
+    # A plain cursor without parameters: the PL/pgSQL bodies use % placeholders of their own.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def forward(apps, schema_editor):
+    _run(schema_editor, FORWARD)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+    _run(schema_editor, BACKWARD)
 
 
 class Migration(migrations.Migration):

@@ -38,3 +38,9 @@ STORAGES = {
 
 # Static files served by the app itself (compressed, cache-busted names), right after SecurityMiddleware.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+
+# --- billing: the Stripe gateway needs its keys (auto picks Stripe when a secret key is set); manual needs none.
+_gateway = env("BILLING_GATEWAY", default="auto")
+if _gateway == "stripe" or (_gateway == "auto" and env("STRIPE_SECRET_KEY", default="")):
+    _required("STRIPE_SECRET_KEY")
+    _required("STRIPE_WEBHOOK_SECRET")
