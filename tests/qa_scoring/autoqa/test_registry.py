@@ -88,3 +88,19 @@ def test_all_checks_registered():
         "personal_data",
         "marketplace_policy",
     ]
+
+
+def test_adding_a_language_is_a_data_change(monkeypatch):
+    from qa_scoring.autoqa import base
+    from qa_scoring.autoqa.phrases import PHRASES
+
+    latvian = dict(PHRASES["en"], greeting=[r"sveiki", r"labdien"], empathy=[r"atvainojiet", r"man ļoti žēl"])
+    monkeypatch.setitem(PHRASES, "lv", latvian)
+    base._compiled.cache_clear()
+    messages = thread(
+        ("customer", "Paka nav atnākusi.", 0),
+        ("agent", "Sveiki, Ayşe! Man ļoti žēl par kavēšanos.", 30),
+    )
+    results = {s.check: s.value for s in run_checks(messages, language="lv", enabled=["greeting", "empathy"])}
+    assert results == {"greeting": 1, "empathy": 4}
+    base._compiled.cache_clear()
