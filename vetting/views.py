@@ -152,6 +152,9 @@ def assessment_start(request):
 @login_required
 def interview(request):
     application = _own_open_application(request)
+    if application.stage != Stage.INTERVIEW:
+        messages.info(request, "Interview booking opens when you reach the interview stage.")
+        return redirect("vetting:mine")
     profile = application.freelancer
     slots = [(s, _local(s.starts_at, profile.timezone)) for s in selectors.open_slots(actor=request.user)[:50]]
     return render(

@@ -313,3 +313,10 @@ def test_fail_stage_needs_a_reason_inline(client_for, vetting_staff, application
     assert client.post(url, {"notes": "Duplicate account"}).status_code == 302
     application.refresh_from_db()
     assert application.stage == Stage.DECISION
+
+
+def test_interview_page_waits_for_the_interview_stage(client_for, candidate, application):
+    response = client_for(candidate).get("/vetting/interview/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/vetting/"
