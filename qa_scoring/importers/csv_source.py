@@ -1,6 +1,7 @@
 """Plain CSV: ``conversation_id, sent_at, sender_type, sender_name, text`` — one row per message.
 
-Amazon has no API for buyer–seller messages, so sellers paste threads into a spreadsheet. Rows of one
+Amazon has no API for buyer–seller messages, so sellers paste threads into a spreadsheet (comma-, semicolon-
+or tab-separated, as the header row shows). Rows of one
 conversation must be next to each other (sort by conversation_id); times are ISO 8601 (no zone = UTC);
 sender_type is agent, customer, bot or system. Optional columns: message_id, is_internal_note (true/false,
 yes/no, 1/0), subject, channel, tags (comma- or semicolon-separated), csat (1–5), agent_email, agent_name.
@@ -28,13 +29,19 @@ _ROLE_ALIASES = {"agent": AuthorRole.AGENT, "customer": AuthorRole.CUSTOMER, "bo
 _ROLE_ALIASES |= {"system": AuthorRole.SYSTEM}
 
 
-def _header(line: str) -> list[str]:
-    return [cell.strip().lower() for cell in next(csv.reader([line]), [])]
+def delimiter_of(head_text: str) -> str:
+    """Comma, or the semicolon / tab that spreadsheets in many locales write instead."""
+    first_line = head_text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first_line.count)
+
+
+def _header(line: str, delimiter: str) -> list[str]:
+    return [cell.strip().lower() for cell in next(csv.reader([line], delimiter=delimiter), [])]
 
 
 def looks_like_csv(head_text: str) -> bool:
     first_line = head_text.split("\n", 1)[0]
-    return set(REQUIRED) <= set(_header(first_line))
+    return set(REQUIRED) <= set(_header(first_line, delimiter_of(head_text)))
 
 
 def _read_header(reader: Any) -> list[str]:
@@ -58,13 +65,13 @@ def _read_header(reader: Any) -> list[str]:
 def check_header(source: SourceFile) -> None:
     """ImportFileError now (not at the first record) when required columns are missing."""
     first_line = source.head_text.split("\n", 1)[0]
-    _read_header(csv.reader([first_line]))
+    _read_header(csv.reader([first_line], delimiter=delimiter_of(source.head_text)))
 
 
 def parse(source: SourceFile) -> Iterator[ParsedConversation | RejectedRecord]:
     csv.field_size_limit(FIELD_LIMIT)
     text = io.TextIOWrapper(source.open(), encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
+    reader = csv.reader(text, delimiter=delimiter_of(source.head_text))
     header = _read_header(reader)
     index = {name: header.index(name) for name in header if name}
 

@@ -162,3 +162,12 @@ def test_round_trip_through_a_spreadsheet_writer(conversations):
         assert [(m.author_role, m.text, m.author_name) for m in item.messages] == [
             (role, text, "Näme, Jr.") for role, text in messages
         ]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_spreadsheets(delimiter):
+    header = delimiter.join(["conversation_id", "sent_at", "sender_type", "sender_name", "text"])
+    row = delimiter.join(["5", "2026-03-02T10:00:00Z", "customer", "Jānis", "Paldies, par ātro atbildi"])
+    (conversation,) = run(f"{header}\n{row}\n")
+    assert conversation.messages[0].text == "Paldies, par ātro atbildi"
+    assert detect_format(f"{header}\n".encode()) == "csv"
