@@ -48,6 +48,7 @@ class Candidate:
     text_match: bool = False  # the rule's keywords occur in the text (matched by the database query)
     autoqa_flagged: bool = False
     already_reviewed: bool = False
+    already_assigned: bool = False  # picked by this rule earlier in the same period: counts toward the quota
     bot_only: bool = False
 
 
@@ -154,18 +155,28 @@ def _ranked(items: list[Candidate], rule: Rule, rng: random.Random) -> list[Cand
 
 
 def pick(candidates: Iterable[Candidate], rule: Rule) -> dict[Hashable, list[Candidate]]:
-    """Freelancer id → the conversations to review, in priority order."""
+    """Freelancer id → the conversations to review, in priority order.
+
+    Conversations already assigned this period count toward the freelancer's quota and are not picked again,
+    so a second run in the same period picks nothing new (even when new conversations arrived meanwhile).
+    """
     by_freelancer: dict[Hashable, dict[Hashable, Candidate]] = defaultdict(dict)
+    assigned: dict[Hashable, set[Hashable]] = defaultdict(set)
     for candidate in candidates:
-        if eligible(candidate, rule):
+        if candidate.already_assigned:
+            assigned[candidate.freelancer_id].add(candidate.id)
+        elif eligible(candidate, rule):
             by_freelancer[candidate.freelancer_id].setdefault(candidate.id, candidate)
     picks: dict[Hashable, list[Candidate]] = {}
     for freelancer_id in sorted(by_freelancer, key=_id_key):
-        items = list(by_freelancer[freelancer_id].values())
+        items = [c for c in by_freelancer[freelancer_id].values() if c.id not in assigned[freelancer_id]]
+        done = len(assigned[freelancer_id])
+        room = quota(rule, len(items) + done) - done
+        if room <= 0:
+            continue
         ranked = _ranked(items, rule, _rng(rule, freelancer_id))
-        chosen = ranked[: quota(rule, len(items))]
-        if chosen:
-            picks[freelancer_id] = chosen
+        if ranked[:room]:
+            picks[freelancer_id] = ranked[:room]
     return picks
 
 

@@ -165,6 +165,7 @@ candidate_lists = st.lists(
         autoqa_flagged=st.booleans(),
         already_reviewed=st.booleans(),
         bot_only=st.booleans(),
+        already_assigned=st.booleans(),
     ),
     max_size=40,
     unique_by=lambda c: c.id,
@@ -192,8 +193,15 @@ def test_properties(candidates, rule, reviewers, shuffler):
     assert pick(shuffled, rule) == picks  # reproducible from the seed, whatever the input order
     chosen = [c for items in picks.values() for c in items]
     assert len([c.id for c in chosen]) == len({c.id for c in chosen})  # never picked twice
+    chosen_ids = {c.id for c in chosen}
+    rerun = [
+        Candidate(**{**c.__dict__, "already_assigned": c.already_assigned or c.id in chosen_ids}) for c in candidates
+    ]
+    assert pick(rerun, rule) == {}  # running twice picks nothing new
     for freelancer_id, items in picks.items():
-        assert len(items) <= rule.count
+        earlier = sum(1 for c in candidates if c.freelancer_id == freelancer_id and c.already_assigned)
+        assert len(items) + earlier <= rule.count
+        assert not any(c.already_assigned for c in items)
         assert all(c.freelancer_id == freelancer_id and c.message_count >= rule.min_messages for c in items)
         assert not any(c.already_reviewed or c.bot_only for c in items)
     plan = assign(picks, reviewers)
@@ -209,3 +217,23 @@ def test_properties(candidates, rule, reviewers, shuffler):
     for conversation_id, _reason in plan.unassigned:  # left over only when nobody eligible had room
         agent = by_id[conversation_id].agent_user_id
         assert all(load[r.id] >= r.capacity for r in reviewers if r.id != agent)
+
+
+def test_second_run_in_the_period_picks_nothing_new():
+    candidates = [conv(i) for i in range(20)]
+    rule = Rule(count=3, seed=5)
+    first = ids(pick(candidates, rule))
+    marked = [Candidate(**{**c.__dict__, "already_assigned": c.id in first}) for c in candidates]
+    newcomers = [conv(i) for i in range(20, 30)]
+    assert pick(marked + newcomers, rule) == {}
+    # one of the three was reviewed since: it still counts, nothing new is picked
+    reviewed = [Candidate(**{**c.__dict__, "already_reviewed": c.id == first[0]}) for c in marked]
+    assert pick(reviewed, rule) == {}
+    # a bigger quota tops up without repeating
+    assert sorted(set(ids(pick(marked, Rule(count=5, seed=5)))) & set(first)) == []
+    assert len(ids(pick(marked, Rule(count=5, seed=5)))) == 2
+
+
+def test_percentage_counts_earlier_assignments():
+    candidates = [conv(i, already_assigned=i < 1) for i in range(10)]
+    assert len(ids(pick(candidates, Rule(percent=Decimal(30))))) == 2  # 30 % of 10 = 3, one already assigned
