@@ -1,12 +1,14 @@
 """Sampling conversations for review and assigning them to reviewers — the pure part, no database.
 
 ``pick(candidates, rule)`` chooses, per freelancer, which conversations to review this period;
-``assign(picks, reviewers)`` spreads them over reviewers. The beat task loads candidate metadata, calls these
-and stores ReviewAssignments (a unique constraint per conversation makes a second run a no-op).
+``assign(picks, reviewers)`` spreads them over reviewers. The beat task loads candidate metadata (marking
+conversations already assigned this period with ``already_assigned``), calls these and stores
+ReviewAssignments; with a unique constraint per conversation a second run in the period adds nothing.
 
 Guarantees (property-tested): the same candidates, rule and seed give the same picks in any input order; a
 freelancer's picks do not depend on other freelancers; no conversation is picked or assigned twice; nobody
-reviews a conversation they handled themselves; no reviewer goes past their weekly goal.
+reviews a conversation they handled themselves; no reviewer goes past their weekly goal; a second run with
+the first run's picks marked ``already_assigned`` picks nothing.
 """
 
 from __future__ import annotations
