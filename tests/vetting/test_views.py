@@ -320,3 +320,22 @@ def test_interview_page_waits_for_the_interview_stage(client_for, candidate, app
 
     assert response.status_code == 302
     assert response["Location"] == "/vetting/"
+
+
+def test_ops_suspend_from_the_application_page(client_for, vetting_staff, staff, application, scenarios):
+    app = services.application_approve(
+        actor=vetting_staff, application=to_stage(application, Stage.DECISION, vetting_staff)
+    )
+    url = f"/vetting/staff/applications/{app.pk}/suspend/"
+
+    assert client_for(vetting_staff).post(url, {"reason": "x"}).status_code == 404
+    ops = client_for(staff)
+    assert "Suspend this freelancer" in ops.get(f"/vetting/staff/applications/{app.pk}/").content.decode()
+    empty = ops.post(url, {"reason": ""})
+    assert empty.status_code == 400
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.APPROVED
+
+    assert ops.post(url, {"reason": "Asked buyers for reviews"}).status_code == 302
+    app.refresh_from_db()
+    assert (app.status, app.suspension_reason, app.suspended_by) == ("suspended", "Asked buyers for reviews", staff)
