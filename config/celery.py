@@ -56,4 +56,10 @@ BEAT_SCHEDULE["timesheets.reminders"] = {
     "task": "timesheets.tasks.send_timesheet_reminders",
     "schedule": crontab(minute=35),
 }
+# marketplace: expire offers hourly; rebuild the matching index for the new week (its DST rules) each Monday.
+BEAT_SCHEDULE["marketplace.expire-offers"] = {"task": "marketplace.tasks.expire_offers", "schedule": crontab(minute=10)}
+BEAT_SCHEDULE["marketplace.rebuild-match-index"] = {
+    "task": "marketplace.tasks.rebuild_match_index",
+    "schedule": crontab(minute=5, hour=0, day_of_week="mon"),
+}
 app.conf.beat_schedule = BEAT_SCHEDULE

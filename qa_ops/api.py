@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -573,6 +574,7 @@ class DashboardView(generics.GenericAPIView):
             group=q["group"],
         )
         data = dashboards.chart(request.user, chart, f)
+        data.rows = [[str(v) if isinstance(v, Decimal) else v for v in row] for row in data.rows]
         return Response(
             ChartSerializer(
                 {"key": data.key, "title": data.title, "columns": data.columns, "rows": data.rows, "extra": data.extra}

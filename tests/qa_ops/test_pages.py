@@ -1,4 +1,3 @@
-
 import pytest
 
 from qa_ops import services

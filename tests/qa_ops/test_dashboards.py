@@ -1,0 +1,127 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from qa_ops import dashboards
+from qa_scoring.models import Criterion, CriterionScore, Dispute, Review
+from tests.qa_scoring.factories import ConversationFactory
+
+pytestmark = pytest.mark.django_db
+
+MON = dt.datetime(2026, 11, 2, 12, tzinfo=dt.UTC)
+F = dashboards.Filters(start=MON - dt.timedelta(days=30), end=MON + dt.timedelta(days=30))
+
+
+def _review(conversation, reviewer, version, score, at, *, critical=False, greet=1):
+    review = Review.objects.create(
+        conversation=conversation,
+        rubric_version=version,
+        reviewer=reviewer,
+        status="submitted",
+        score=score,
+        critical_fail=critical,
+        submitted_at=at,
+    )
+    CriterionScore.objects.create(
+        review=review, criterion=Criterion.objects.get(version=version, key="greeting"), value=greet
+    )
+    return review
+
+
+@pytest.fixture
+def data(org, other_org, freelancer_profile, contract, reviewer, default_version):
+    acme = [
+        ConversationFactory(
+            organization=org, freelancer=freelancer_profile, contract=contract, external_id=f"d{i}", csat=c
+        )
+        for i, c in enumerate([Decimal(20), Decimal(100), None])
+    ]
+    globex = ConversationFactory(organization=other_org, external_id="g")
+    _review(acme[0], reviewer, default_version, Decimal("70.00"), MON, greet=0)
+    r = _review(acme[1], reviewer, default_version, Decimal("90.00"), MON + dt.timedelta(days=1))
+    _review(acme[2], reviewer, default_version, Decimal("0.00"), MON + dt.timedelta(days=7), critical=True)
+    _review(globex, reviewer, default_version, Decimal("10.00"), MON)
+    Dispute.objects.create(review=r, raised_by=reviewer, status="rejected")
+    return acme
+
+
+def test_iqs_trend_for_staff_and_seller(data, reviewer, seller_owner):
+    assert dashboards.iqs_trend(reviewer, F).rows == [
+        ["2026-11-02", "All", Decimal("56.67"), 3],
+        ["2026-11-09", "All", Decimal("0.00"), 1],
+    ]
+    seller = dashboards.iqs_trend(seller_owner, F)
+    assert seller.rows == [["2026-11-02", "All", Decimal("80.00"), 2], ["2026-11-09", "All", Decimal("0.00"), 1]]
+    assert seller.extra["pass_mark"] == Decimal("80.00")
+    by_seller = dashboards.iqs_trend(reviewer, dashboards.Filters(start=F.start, end=F.end, group="seller"))
+    assert by_seller.rows[0] == ["2026-11-02", "Acme Store", Decimal("80.00"), 2]
+
+
+def test_other_charts(data, seller_owner):
+    assert dashboards.heatmap(seller_owner, F).rows == [
+        ["dana@freelance.test", "greeting", Decimal("2.67"), 3]
+    ]  # weight 8, lost once
+    assert dashboards.critical_fails(seller_owner, F).rows == [
+        ["2026-11-02", 0, 2, Decimal("0.0")],
+        ["2026-11-09", 1, 1, Decimal("100.0")],
+    ]
+    assert dashboards.disputes(seller_owner, F).rows == [
+        ["2026-11-02", 2, 1, Decimal("50.0"), 0, 0, 0, 1],
+        ["2026-11-09", 1, 0, Decimal("0.0"), 0, 0, 0, 0],
+    ]
+    assert sorted(dashboards.csat_scatter(seller_owner, F).rows) == sorted(
+        [[data[0].pk, Decimal("20.00"), Decimal("70.00")], [data[1].pk, Decimal("100.00"), Decimal("90.00")]]
+    )
+    assert dashboards.throughput(seller_owner, F).rows == [["quinn@shiftdesk.test", 3, 0, 0]]
+
+
+def test_outsider_sees_only_their_own(data, outsider):
+    assert dashboards.iqs_trend(outsider, F).rows == [["2026-11-02", "All", Decimal("10.00"), 1]]
+    assert dashboards.heatmap(outsider, F).rows == [["—", "greeting", Decimal("0.00"), 1]]
+
+
+def test_freelancer_sees_only_their_trend(data, freelancer, client_for):
+    assert [c.key for c in dashboards.charts_for(freelancer, F)] == ["iqs_trend"]
+    client = client_for(freelancer)
+    assert client.get("/qa-ops/dashboard/heatmap.csv").status_code == 404
+    assert client.get("/api/qa-ops/dashboard/heatmap/").status_code == 404
+    response = client.get("/qa-ops/dashboard/iqs_trend.csv?start=2026-10-01&end=2026-11-30")
+    assert response.content.decode().splitlines() == [
+        "week,overall,iqs,reviews",
+        "2026-11-02,All,80.00,2",
+        "2026-11-09,All,0.00,1",
+    ]
+
+
+@pytest.mark.parametrize("chart", dashboards.CHARTS)
+def test_each_chart_has_constant_queries(
+    chart, data, seller_owner, reviewer, default_version, org, freelancer_profile, django_assert_max_num_queries
+):
+    import django.db
+    from django.test.utils import CaptureQueriesContext
+
+    seller_owner = type(seller_owner).objects.get(pk=seller_owner.pk)
+    with CaptureQueriesContext(django.db.connection) as before:
+        dashboards.chart(seller_owner, chart, F)
+    for i in range(5):
+        c = ConversationFactory(organization=org, freelancer=freelancer_profile, external_id=f"more{i}", csat=50)
+        _review(c, reviewer, default_version, Decimal(60), MON + dt.timedelta(days=i * 7))
+    seller_owner = type(seller_owner).objects.get(pk=seller_owner.pk)
+    with django_assert_max_num_queries(len(before.captured_queries)) as after:
+        dashboards.chart(seller_owner, chart, F)
+    assert len(after.captured_queries) == len(before.captured_queries) <= 4
+
+
+def test_dashboard_page_and_api(data, seller_owner, client_for):
+    client = client_for(seller_owner)
+    page = client.get("/qa-ops/dashboard/?start=2026-10-01&end=2026-11-30")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert body.count("<svg") == len(dashboards.CHARTS) - 1  # calibration alpha has no data yet
+    assert "No data for these filters yet." in body
+    api = client.get("/api/qa-ops/dashboard/iqs_trend/?start=2026-10-01&end=2026-11-30").json()
+    assert api["rows"] == [["2026-11-02", "All", "80.00", 2], ["2026-11-09", "All", "0.00", 1]]
+    bad = client.get("/api/qa-ops/dashboard/iqs_trend/?start=2026-11-30&end=2026-10-01")
+    assert bad.status_code == 400
+    assert bad.json() == {"end": ["The end must be after the start."]}
