@@ -34,3 +34,13 @@ def playbook_review_panel(context, organization=None):
         pages = list(selectors.overdue_sop_pages(actor=user, organization=organization)[:10])
         rows = [(p, selectors.serve_path(p)) for p in pages]
     return {"rows": rows, "organization": organization, "interval": settings.SOP_REVIEW_INTERVAL_DAYS}
+
+
+@register.simple_tag(takes_context=True)
+def shared_overdue_count(context) -> int:
+    """How many shared SOP pages are past their review-by date (for platform ops)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return selectors.overdue_sop_pages(actor=user, organization=None).count()
