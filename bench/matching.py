@@ -69,7 +69,7 @@ def populate(n: int, week: dt.date, rng: random.Random) -> None:
     from django.db import connection, transaction
 
     from accounts.models import Organization, User
-    from marketplace.matching.availability import as_window, split_columns, week_bits
+    from marketplace.matching.availability import as_window, week_bits
     from marketplace.models import (
         AvailabilityWindow,
         Contract,
@@ -135,8 +135,7 @@ def populate(n: int, week: dt.date, rng: random.Random) -> None:
                 }
                 for level in range(1, 7):
                     values[f"lang_{level}"] = sum(1 << languages[c].bit for c, lvl in langs if lvl >= level)
-                for i, col in enumerate(split_columns(bits)):
-                    values[f"a{i:02d}"] = col
+                values["availability"] = bits
                 index_rows.append(MatchIndex(profile=p, **values))
                 if rng.random() < 0.1:
                     contracts.append(

@@ -2,14 +2,17 @@ from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 
 
-def _popcount(value):
-    return None if value is None else int(value).bit_count()
+def _overlap(a, b):
+    """Set bits shared by two equal-length '0'/'1' strings (PostgreSQL: bit_count(a & b))."""
+    if a is None or b is None:
+        return None
+    return (int(a, 2) & int(b, 2)).bit_count()
 
 
 def _sqlite_functions(sender, connection, **kwargs) -> None:
-    """SQLite has no popcount; matching's SQL uses ``sd_popcount`` there and ``bit_count`` on PostgreSQL."""
+    """SQLite has no bit strings; matching's SQL uses ``sd_overlap`` there and ``bit_count(a & b)`` on PostgreSQL."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function("sd_popcount", 1, _popcount, deterministic=True)
+        connection.connection.create_function("sd_overlap", 2, _overlap, deterministic=True)
 
 
 class MarketplaceConfig(AppConfig):

@@ -1,52 +1,320 @@
-"""Demo freelancers. Idempotent."""
+"""Demo market: ~50 freelancers across timezones, open jobs for the demo sellers, offers and contracts.
+
+Idempotent: everything is looked up by a natural key (e-mail, organization + role, offer title) first.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.demo import _user
+from accounts.models import Organization
 
-from .models import FreelancerProfile, VettingStatus
+from .matching.index import match_index_refresh
+from .models import (
+    AvailabilityWindow,
+    Channel,
+    Contract,
+    CoverageWindow,
+    FreelancerProfile,
+    JobLanguage,
+    JobPost,
+    JobSkill,
+    JobStatus,
+    Language,
+    Offer,
+    OfferStatus,
+    ProfileLanguage,
+    ProfileSkill,
+    Skill,
+    Tool,
+    VettingStatus,
+)
+from .services import bill_rate_for
 
-FREELANCERS = [
+# (region, timezone, country, native language code, first names, last names, rate range in cents)
+REGIONS = [
     (
-        "maria@freelancers.example",
-        "Maria Santos",
+        "Philippines",
         "Asia/Manila",
         "PH",
-        "Amazon & Shopify support specialist",
-        "9.00",
+        "tl",
+        ["Maria", "Jose", "Ana", "Mark", "Joy", "Paolo", "Grace", "Rico"],
+        ["Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza"],
+        (600, 1200),
     ),
     (
-        "arjun@freelancers.example",
-        "Arjun Mehta",
+        "India",
         "Asia/Kolkata",
         "IN",
-        "E-mail and live chat support agent",
-        "8.50",
+        "hi",
+        ["Arjun", "Priya", "Rahul", "Sneha", "Vikram", "Ananya", "Rohan"],
+        ["Mehta", "Sharma", "Iyer", "Nair", "Patel"],
+        (600, 1100),
+    ),
+    (
+        "Colombia",
+        "America/Bogota",
+        "CO",
+        "es",
+        ["Camila", "Andrés", "Valentina", "Santiago", "Laura"],
+        ["Gómez", "Rodríguez", "Martínez", "López"],
+        (900, 1600),
+    ),
+    (
+        "Mexico",
+        "America/Mexico_City",
+        "MX",
+        "es",
+        ["Sofía", "Diego", "Fernanda", "Luis"],
+        ["Hernández", "Ramírez", "Flores"],
+        (900, 1600),
+    ),
+    (
+        "Brazil",
+        "America/Sao_Paulo",
+        "BR",
+        "pt",
+        ["Beatriz", "Lucas", "Mariana", "Gabriel"],
+        ["Silva", "Souza", "Oliveira"],
+        (1000, 1700),
+    ),
+    (
+        "Ukraine",
+        "Europe/Kyiv",
+        "UA",
+        "uk",
+        ["Olena", "Dmytro", "Iryna", "Andrii", "Kateryna"],
+        ["Kovalenko", "Shevchenko", "Bondarenko"],
+        (1200, 2000),
+    ),
+    (
+        "Poland",
+        "Europe/Warsaw",
+        "PL",
+        "pl",
+        ["Agnieszka", "Piotr", "Magda", "Tomasz"],
+        ["Nowak", "Kowalski", "Wiśniewska"],
+        (1400, 2200),
+    ),
+    ("Romania", "Europe/Bucharest", "RO", "ro", ["Ioana", "Andrei", "Elena"], ["Popescu", "Ionescu"], (1300, 2000)),
+]
+SHIFTS = [("09:00", "17:00"), ("21:00", "05:00"), ("14:00", "22:00"), ("06:00", "14:00"), ("22:00", "06:00")]
+TARGET = 50
+
+
+def _t(text: str) -> dt.time:
+    return dt.time.fromisoformat(text)
+
+
+def _people() -> list[tuple]:
+    """Deterministic list of ~50 people spread over the regions; Maria Santos and Arjun Mehta come first."""
+    people = [
+        ("maria@freelancers.example", "Maria Santos", REGIONS[0]),
+        ("arjun@freelancers.example", "Arjun Mehta", REGIONS[1]),
+    ]
+    rng = random.Random(7)
+    i = 0
+    while len(people) < TARGET:
+        region = REGIONS[i % len(REGIONS)]
+        first, last = region[4][(i // len(REGIONS)) % len(region[4])], rng.choice(region[5])
+        email = f"{first}.{last}@freelancers.example".lower().encode("ascii", "ignore").decode()
+        if all(p[0] != email for p in people):
+            people.append((email, f"{first} {last}", region))
+        i += 1
+    return people
+
+
+def _profile(
+    email: str, name: str, region, rng: random.Random, skills, languages, channels, tools
+) -> FreelancerProfile:
+    _, tz, country, native, _, _, (lo, hi) = region
+    user = _user(email, name, tz)
+    approved = rng.random() < 0.85 or email.startswith(("maria@", "arjun@"))
+    profile, created = FreelancerProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "timezone": tz,
+            "country": country,
+            "headline": f"{rng.choice(['Amazon', 'Shopify', 'eBay', 'Multi-channel'])} customer support specialist",
+            "bio": f"Remote support agent based in {region[0]}.",
+            "hourly_rate": Decimal(rng.randrange(lo, hi, 25)) / 100,
+            "hours_per_week": 40 if email.startswith(("maria@", "arjun@")) else rng.choice([20, 30, 40, 40]),
+            "vetting_status": VettingStatus.APPROVED if approved else VettingStatus.IN_REVIEW,
+            "vetting_score": Decimal(rng.randrange(7000, 9800)) / 100 if approved else None,
+            "reliability": Decimal(rng.randrange(6500, 9900)) / 100 if rng.random() < 0.5 else None,
+        },
+    )
+    if not created and profile.skills.exists():
+        return profile
+    for skill in rng.sample(skills, rng.randrange(3, 7)):
+        ProfileSkill.objects.get_or_create(profile=profile, skill=skill, defaults={"level": rng.randrange(1, 4)})
+    ProfileLanguage.objects.get_or_create(
+        profile=profile, language=languages["en"], defaults={"level": rng.choice([4, 5, 5, 6])}
+    )
+    ProfileLanguage.objects.get_or_create(profile=profile, language=languages[native], defaults={"level": 6})
+    start, end = rng.choice(SHIFTS)
+    for day in range(5) if rng.random() < 0.8 else range(7):
+        AvailabilityWindow.objects.get_or_create(profile=profile, weekday=day, start=_t(start), end=_t(end))
+    profile.channels.set(rng.sample(channels, rng.randrange(1, 4)))
+    profile.tools.set(rng.sample(tools, rng.randrange(1, 4)))
+    match_index_refresh(profile=profile)
+    return profile
+
+
+JOBS = [
+    # org slug, role, tz, windows, hours, (min, max), required, nice, languages, channels, tools
+    (
+        "northwind-goods",
+        "Amazon buyer-message agent (US hours)",
+        "America/New_York",
+        [(d, "09:00", "17:00") for d in range(5)],
+        40,
+        ("8.00", "14.00"),
+        ["customer-e-mail-support", "a-to-z-claims"],
+        ["returns-and-refunds"],
+        [("en", 5)],
+        ["amazon"],
+        ["seller-central"],
+    ),
+    (
+        "northwind-goods",
+        "Weekend live chat (Shopify)",
+        "America/New_York",
+        [(5, "10:00", "18:00"), (6, "10:00", "18:00")],
+        16,
+        ("7.00", "12.00"),
+        ["live-chat"],
+        ["order-tracking"],
+        [("en", 4)],
+        ["shopify"],
+        ["gorgias"],
+    ),
+    (
+        "lumen-home",
+        "Overnight e-mail support for Europe",
+        "Europe/Berlin",
+        [(d, "22:00", "06:00") for d in range(5)],
+        30,
+        ("9.00", "18.00"),
+        ["customer-e-mail-support"],
+        ["feedback-and-review-management"],
+        [("en", 4), ("de", 3)],
+        ["amazon", "ebay"],
+        ["zendesk"],
     ),
 ]
 
 
 @transaction.atomic
 def seed(out) -> list[tuple[str, str]]:
-    logins = []
-    for email, name, tz, country, headline, rate in FREELANCERS:
-        user = _user(email, name, tz)
-        FreelancerProfile.objects.get_or_create(
-            user=user,
+    rng = random.Random(2026)
+    skills = list(Skill.objects.order_by("bit"))
+    languages = {lang.code: lang for lang in Language.objects.all()}
+    channels, tools = list(Channel.objects.order_by("bit")), list(Tool.objects.order_by("bit"))
+    profiles = {}
+    for email, name, region in _people():
+        profiles[email] = _profile(email, name, region, rng, skills, languages, channels, tools)
+
+    jobs = {}
+    for slug, role, tz, windows, hours, (lo, hi), required, nice, langs, chans, tls in JOBS:
+        org = Organization.objects.filter(slug=slug).first()
+        if org is None:
+            continue
+        job, created = JobPost.objects.get_or_create(
+            organization=org,
+            role=role,
             defaults={
                 "timezone": tz,
-                "country": country,
-                "headline": headline,
-                "hourly_rate": Decimal(rate),
-                "hours_per_week": 40,
-                "vetting_status": VettingStatus.APPROVED,
-                "vetting_score": Decimal("86.5"),
+                "description": f"{org.name} is looking for a reliable support agent.",
+                "hours_per_week": hours,
+                "rate_min": Decimal(lo),
+                "rate_max": Decimal(hi),
+                "start_date": timezone.now().date() + dt.timedelta(days=14),
+                "status": JobStatus.OPEN,
             },
         )
-        logins.append(("freelancer", email))
-    out.write(f"  marketplace: {FreelancerProfile.objects.count()} freelancer profiles")
-    return logins[:1]
+        if created:
+            for s in required:
+                JobSkill.objects.create(job=job, skill=Skill.objects.get(slug=s), required=True)
+            for s in nice:
+                JobSkill.objects.create(job=job, skill=Skill.objects.get(slug=s), required=False)
+            for code, level in langs:
+                JobLanguage.objects.create(job=job, language=languages[code], min_level=level)
+            for day, start, end in windows:
+                CoverageWindow.objects.create(job=job, weekday=day, start=_t(start), end=_t(end))
+            job.channels.set(Channel.objects.filter(slug__in=chans))
+            job.tools.set(Tool.objects.filter(slug__in=tls))
+        jobs[role] = job
+
+    northwind = Organization.objects.filter(slug="northwind-goods").first()
+    lumen = Organization.objects.filter(slug="lumen-home").first()
+    maria = profiles["maria@freelancers.example"]
+    if northwind is not None:
+        _contract(northwind, maria, jobs.get(JOBS[0][1]), "Amazon buyer messages (US hours)", Decimal("9.00"), 30)
+        _pending_offer(northwind, profiles["arjun@freelancers.example"], jobs.get(JOBS[1][1]), "Weekend live chat")
+    if lumen is not None:
+        someone = next(p for e, p in profiles.items() if p.is_approved and e not in ("maria@freelancers.example",))
+        _pending_offer(lumen, someone, jobs.get(JOBS[2][1]), "Overnight e-mail support")
+    out.write(
+        f"  marketplace: {FreelancerProfile.objects.count()} freelancer profiles, {JobPost.objects.count()} jobs, "
+        f"{Offer.objects.count()} offers, {Contract.objects.count()} contracts"
+    )
+    return [("freelancer (active contract with Northwind Goods)", "maria@freelancers.example")]
+
+
+def _contract(org, profile, job, title: str, pay: Decimal, cap: int) -> Contract:
+    offer, _ = Offer.objects.get_or_create(
+        organization=org,
+        freelancer=profile,
+        title=title,
+        defaults={
+            "job": job,
+            "pay_rate": pay,
+            "currency": org.currency,
+            "weekly_hour_cap": cap,
+            "start_date": timezone.now().date() - dt.timedelta(days=28),
+            "status": OfferStatus.ACCEPTED,
+            "expires_at": timezone.now() - dt.timedelta(days=21),
+            "responded_at": timezone.now() - dt.timedelta(days=29),
+            "message": "Welcome to the Northwind support team!",
+        },
+    )
+    contract, _ = Contract.objects.get_or_create(
+        organization=org,
+        freelancer=profile,
+        title=title,
+        defaults={
+            "offer": offer,
+            "pay_rate": pay,
+            "bill_rate": bill_rate_for(pay),
+            "currency": org.currency,
+            "weekly_hour_cap": cap,
+            "starts_on": offer.start_date,
+            "started_at": timezone.now() - dt.timedelta(days=28),
+        },
+    )
+    return contract
+
+
+def _pending_offer(org, profile, job, title: str) -> Offer:
+    offer, _ = Offer.objects.get_or_create(
+        organization=org,
+        freelancer=profile,
+        title=title,
+        defaults={
+            "job": job,
+            "pay_rate": profile.hourly_rate or Decimal("10.00"),
+            "currency": org.currency,
+            "weekly_hour_cap": min(16, profile.hours_per_week or 16),
+            "start_date": timezone.now().date() + dt.timedelta(days=14),
+            "expires_at": timezone.now() + dt.timedelta(days=7),
+            "message": "We liked your profile. Would you join us?",
+        },
+    )
+    return offer

@@ -27,7 +27,9 @@ class ProfileFilter(django_filters.FilterSet):
     skill = django_filters.ModelMultipleChoiceFilter(
         field_name="skills__skill", queryset=Skill.objects.all(), conjoined=True, label="Skills (all of)"
     )
-    language = django_filters.ModelChoiceFilter(method="by_language", queryset=Language.objects.all())
+    language = django_filters.ModelChoiceFilter(
+        field_name="languages__language", method="by_language", queryset=Language.objects.all()
+    )
     language_level = django_filters.ChoiceFilter(method="noop", choices=CEFR.choices, label="Minimum level")
     channel = django_filters.ModelChoiceFilter(field_name="channels", queryset=Channel.objects.all())
     tool = django_filters.ModelChoiceFilter(field_name="tools", queryset=Tool.objects.all())

@@ -8,6 +8,7 @@ from django.utils.timezone import now
 
 from accounts.models import Organization
 
+from .fields import BitStringField
 from .validators import validate_photo, validate_quarter_hour
 
 
@@ -423,21 +424,8 @@ class MatchIndex(models.Model):
     lang_4 = models.BigIntegerField(default=0)
     lang_5 = models.BigIntegerField(default=0)
     lang_6 = models.BigIntegerField(default=0)
-    # a00..a13: the week's 672 quarter-hours from Monday 00:00 UTC, 48 per column (half a UTC day each)
-    a00 = models.BigIntegerField(default=0)
-    a01 = models.BigIntegerField(default=0)
-    a02 = models.BigIntegerField(default=0)
-    a03 = models.BigIntegerField(default=0)
-    a04 = models.BigIntegerField(default=0)
-    a05 = models.BigIntegerField(default=0)
-    a06 = models.BigIntegerField(default=0)
-    a07 = models.BigIntegerField(default=0)
-    a08 = models.BigIntegerField(default=0)
-    a09 = models.BigIntegerField(default=0)
-    a10 = models.BigIntegerField(default=0)
-    a11 = models.BigIntegerField(default=0)
-    a12 = models.BigIntegerField(default=0)
-    a13 = models.BigIntegerField(default=0)
+    # The week's 672 UTC quarter-hours from Monday 00:00 UTC; bit i = quarter-hour i
+    availability = BitStringField(length=672)
 
     class Meta:
         verbose_name_plural = "match index rows"

@@ -18,9 +18,6 @@ from zoneinfo import ZoneInfo
 
 SLOT_MINUTES = 15
 SLOTS_PER_WEEK = 7 * 24 * 60 // SLOT_MINUTES  # 672
-COLUMNS = 14
-SLOTS_PER_COLUMN = SLOTS_PER_WEEK // COLUMNS  # 48, so each column fits a signed 64-bit integer
-COLUMN_MASK = (1 << SLOTS_PER_COLUMN) - 1
 
 Window = tuple[int, int, int]  # (weekday 0=Monday, start minute of day, end minute of day)
 
@@ -69,10 +66,6 @@ def _week_bits(tz_name: str, windows: tuple[Window, ...], week_start: dt.date) -
 
 def week_bits(tz_name: str, windows: Iterable[Window], week_start: dt.date) -> int:
     return _week_bits(tz_name, tuple(sorted(set(windows))), week_start)
-
-
-def split_columns(bits: int) -> list[int]:
-    return [(bits >> (SLOTS_PER_COLUMN * i)) & COLUMN_MASK for i in range(COLUMNS)]
 
 
 def bits_to_utc_intervals(bits: int, week_start: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:

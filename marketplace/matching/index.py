@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ..models import FreelancerProfile, MatchIndex, VettingStatus
-from .availability import as_window, current_week_start, split_columns, week_bits
+from .availability import as_window, current_week_start, week_bits
 
 LEVELS = range(1, 7)
 
@@ -35,7 +35,6 @@ def index_values(profile: FreelancerProfile, week_start: dt.date) -> dict:
     """The row for one profile; reads its skills, languages, channels, tools and windows (prefetch them)."""
     languages = [(pl.language.bit, pl.level) for pl in profile.languages.all()]
     windows = [as_window(w.weekday, w.start, w.end) for w in profile.windows.all()]
-    columns = split_columns(week_bits(profile.timezone, windows, week_start)) if windows else [0] * 14
     values = {
         "week_start": week_start,
         "approved": profile.vetting_status == VettingStatus.APPROVED,
@@ -51,8 +50,7 @@ def index_values(profile: FreelancerProfile, week_start: dt.date) -> dict:
     }
     for level in LEVELS:
         values[f"lang_{level}"] = _mask([bit for bit, lvl in languages if lvl >= level])
-    for i, col in enumerate(columns):
-        values[f"a{i:02d}"] = col
+    values["availability"] = week_bits(profile.timezone, windows, week_start) if windows else 0
     return values
 
 

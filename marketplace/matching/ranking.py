@@ -15,9 +15,20 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from ..models import ContractStatus, JobPost, MatchIndex
-from .availability import as_window, current_week_start, split_columns, week_bits
-from .index import _mask
+from ..fields import int_to_bitstring
+from ..models import (
+    Channel,
+    ContractStatus,
+    CoverageWindow,
+    JobLanguage,
+    JobPost,
+    JobSkill,
+    Language,
+    MatchIndex,
+    Skill,
+    Tool,
+)
+from .availability import SLOTS_PER_WEEK, as_window, current_week_start, week_bits
 
 SIGNALS = ("skills", "overlap", "rate", "quality", "reliability", "experience", "hours")
 SIGNAL_LABELS = {
@@ -55,8 +66,33 @@ class JobVector:
     tool_mask: int
     experience_den: int
     languages: tuple[tuple[int, int], ...]  # (CEFR level, mask of languages required at >= that level)
-    columns: tuple[int, ...]
+    availability: int  # bit i = UTC quarter-hour i of the week
     slots: int
+
+
+def _time(value) -> dt.time:
+    return value if isinstance(value, dt.time) else dt.time.fromisoformat(str(value))
+
+
+def _job_rows(job_id: int) -> list[tuple]:
+    """(kind, a, b, start, end) rows: skills (bit, required), languages (bit, level), windows (weekday, -, times),
+    channels and tools (bit)."""
+    t = {m.__name__: m._meta.db_table for m in (JobSkill, JobLanguage, CoverageWindow, Skill, Language, Channel, Tool)}
+    channels, tools = JobPost.channels.through._meta.db_table, JobPost.tools.through._meta.db_table
+    sql = (
+        f"SELECT 'w', w.weekday, 0, w.start, w.\"end\" FROM {t['CoverageWindow']} w WHERE w.job_id = %s "  # noqa: S608
+        f"UNION ALL SELECT 's', k.bit, CASE WHEN j.required THEN 1 ELSE 0 END, NULL, NULL "
+        f"FROM {t['JobSkill']} j JOIN {t['Skill']} k ON k.id = j.skill_id WHERE j.job_id = %s "
+        f"UNION ALL SELECT 'l', k.bit, j.min_level, NULL, NULL "
+        f"FROM {t['JobLanguage']} j JOIN {t['Language']} k ON k.id = j.language_id WHERE j.job_id = %s "
+        f"UNION ALL SELECT 'c', k.bit, 0, NULL, NULL "
+        f"FROM {channels} j JOIN {t['Channel']} k ON k.id = j.channel_id WHERE j.jobpost_id = %s "
+        f"UNION ALL SELECT 't', k.bit, 0, NULL, NULL "
+        f"FROM {tools} j JOIN {t['Tool']} k ON k.id = j.tool_id WHERE j.jobpost_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [job_id] * 5)
+        return cursor.fetchall()
 
 
 def _cents(value: Decimal) -> int:
@@ -64,18 +100,26 @@ def _cents(value: Decimal) -> int:
 
 
 def job_vector(job: JobPost, week_start: dt.date | None = None) -> JobVector:
-    """Reads the job's skills, languages, windows, channels and tools: always 5 small queries."""
+    """Reads the job's skills, languages, windows, channels and tools in one query."""
     week_start = week_start or current_week_start()
-    skills = list(job.skills.values_list("skill__bit", "required"))
-    required = _mask([bit for bit, req in skills if req])
-    nice = _mask([bit for bit, req in skills if not req])
+    required = nice = channel_mask = tool_mask = 0
     by_level: dict[int, int] = {}
-    for bit, level in job.languages.values_list("language__bit", "min_level"):
-        by_level[level] = by_level.get(level, 0) | (1 << bit)
-    windows = [as_window(*w) for w in job.windows.values_list("weekday", "start", "end")]
+    windows = []
+    for kind, a, b, start, end in _job_rows(job.pk):
+        if kind == "s":
+            if b:
+                required |= 1 << a
+            else:
+                nice |= 1 << a
+        elif kind == "l":
+            by_level[b] = by_level.get(b, 0) | (1 << a)
+        elif kind == "c":
+            channel_mask |= 1 << a
+        elif kind == "t":
+            tool_mask |= 1 << a
+        else:
+            windows.append(as_window(a, _time(start), _time(end)))
     bits = week_bits(job.timezone, windows, week_start)
-    channel_mask = _mask(list(job.channels.values_list("bit", flat=True)))
-    tool_mask = _mask(list(job.tools.values_list("bit", flat=True)))
     return JobVector(
         week_start=week_start,
         currency=job.currency,
@@ -89,7 +133,7 @@ def job_vector(job: JobPost, week_start: dt.date | None = None) -> JobVector:
         tool_mask=tool_mask,
         experience_den=channel_mask.bit_count() + tool_mask.bit_count(),
         languages=tuple(sorted(by_level.items())),
-        columns=tuple(split_columns(bits)),
+        availability=bits,
         slots=bits.bit_count(),
     )
 
@@ -119,27 +163,31 @@ class MatchPage:
     candidates: list[Candidate]
 
 
-def _popcount(sql: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"bit_count(CAST(({sql}) AS bit(64)))"
-    return f"sd_popcount({sql})"
+def _bits(mask: int) -> list[int]:
+    return [b for b in range(mask.bit_length()) if mask >> b & 1]
+
+
+def _count_bits_sql(column: str, mask: int) -> str:
+    """How many of ``mask``'s bits are set in the integer column: plain integer shifts, no casts or allocations.
+    Only integers from the taxonomy (0–62) are interpolated."""
+    return "(" + " + ".join(f"(({column} >> {int(b)}) & 1)" for b in _bits(mask)) + ")" if mask else "0"
 
 
 def _signal_sql(v: JobVector, params: list) -> list[str]:
     exprs = []
     # skills: required skills count twice, nice-to-have once
     if v.skill_den:
-        exprs.append(
-            f"((2 * {_popcount('m.skill_mask & %s')} + {_popcount('m.skill_mask & %s')}) * {FULL}) / {v.skill_den}"
-        )
-        params += [v.required_mask, v.nice_mask]
+        req, nice = _count_bits_sql("m.skill_mask", v.required_mask), _count_bits_sql("m.skill_mask", v.nice_mask)
+        exprs.append(f"((2 * {req} + {nice}) * {FULL}) / {v.skill_den}")
     else:
         exprs.append(str(FULL))
-    # overlap: covered quarter-hours of the job's week
-    cols = [(i, c) for i, c in enumerate(v.columns) if c]
+    # overlap: the job's quarter-hours of the week the freelancer also covers
     if v.slots:
-        exprs.append("((" + " + ".join(_popcount(f"m.a{i:02d} & %s") for i, _ in cols) + f") * {FULL}) / {v.slots}")
-        params += [c for _, c in cols]
+        if connection.vendor == "postgresql":
+            exprs.append(f"(bit_count(m.availability & CAST(%s AS bit({SLOTS_PER_WEEK}))) * {FULL}) / {v.slots}")
+        else:
+            exprs.append(f"(sd_overlap(m.availability, %s) * {FULL}) / {v.slots}")
+        params.append(int_to_bitstring(v.availability, SLOTS_PER_WEEK))
     else:
         exprs.append(str(FULL))
     # rate fit: at or under the range's floor is full marks, the ceiling half marks, linear between
@@ -154,10 +202,8 @@ def _signal_sql(v: JobVector, params: list) -> list[str]:
     exprs.append("m.quality_bp")
     exprs.append(f"COALESCE(m.reliability_bp, {int(settings.MATCHING_DEFAULT_RELIABILITY) * 100})")
     if v.experience_den:
-        exprs.append(
-            f"(({_popcount('m.channel_mask & %s')} + {_popcount('m.tool_mask & %s')}) * {FULL}) / {v.experience_den}"
-        )
-        params += [v.channel_mask, v.tool_mask]
+        known = f"{_count_bits_sql('m.channel_mask', v.channel_mask)} + {_count_bits_sql('m.tool_mask', v.tool_mask)}"
+        exprs.append(f"(({known}) * {FULL}) / {v.experience_den}")
     else:
         exprs.append(str(FULL))
     exprs.append(
