@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("vetting.api")),
     path("", include("timesheets.api")),
     path("", include("billing.api")),
+    path("", include("cms.api")),
 ]

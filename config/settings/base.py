@@ -326,6 +326,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # likewise password resets
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}  # PostgreSQL FTS on PG
 WAGTAILADMIN_COMMENTS_ENABLED = False  # editors discuss in the moderation workflow instead
 SOP_REVIEW_INTERVAL_DAYS = env.int("SOP_REVIEW_INTERVAL_DAYS", default=90)  # re-verifying sets review-by to today + N
+# The Wagtail admin's internal API is left out of our OpenAPI schema.
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["cms.schema.exclude_wagtail_admin_api"]
 
 # --- qa_ops (sampling, AutoQA suggestions, calibration, dashboards; see README "QA at scale")
 QA_OPS_AUTOQA_SWEEP_BATCH = env.int("QA_OPS_AUTOQA_SWEEP_BATCH", default=500)  # conversations per AutoQA sweep
