@@ -16,13 +16,14 @@ Atomicity (chosen on purpose):
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -250,6 +251,83 @@ def _messages_for(conversation_id: int, record: ParsedConversation) -> list[Mess
     ]
 
 
+def _can_copy() -> bool:
+    """PostgreSQL with psycopg 3: rows go in with COPY, several times faster than multi-row INSERTs."""
+    return connection.vendor == "postgresql" and hasattr(connection.connection, "cursor")
+
+
+def _assign_ids(model: type[Any], objs: list[Any]) -> None:
+    """Reserve primary keys from the table's sequence so the rows can be written with COPY."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(objs)]
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+
+
+MESSAGE_COLUMNS = (
+    "conversation_id",
+    "position",
+    "external_id",
+    "author_role",
+    "author_name",
+    "author_external_id",
+    "is_internal_note",
+    "sent_at",
+    "text",
+    "attachments",
+)
+
+
+def _message_rows(conversation_id: int, record: ParsedConversation) -> Iterator[tuple]:
+    """The same values as ``_messages_for``, as plain rows for COPY (no model instances: this is the hot path)."""
+    for position, m in enumerate(record.messages):
+        yield (
+            conversation_id,
+            position,
+            _clean_text(m.external_id, 120),
+            m.author_role,
+            _clean_text(m.author_name, 160),
+            _clean_text(m.author_external_id, 120),
+            bool(m.is_internal_note),
+            m.sent_at,
+            _clean_text(m.text, MAX_TEXT),
+            json.dumps(
+                [
+                    {"name": _clean_text(a.name, 255), "size": a.size, "content_type": _clean_text(a.content_type, 120)}
+                    for a in m.attachments
+                ]
+            ),
+        )
+
+
+def _copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    # The raw psycopg cursor bypasses Django's error translation: wrap it so failures are DatabaseErrors.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        write = copy.write_row
+        for row in rows:
+            write(row)
+
+
+def _copy_insert(model: type[Any], objs: list[Any]) -> None:
+    """COPY the instances into their table (primary keys included when set). Constraints still apply."""
+    if not objs:
+        return
+    with_pk = objs[0].pk is not None
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
+
+
 class _Batch:
     def __init__(self, organization: Organization, linker: FreelancerLinker):
         self.organization = organization
@@ -295,16 +373,30 @@ class _Batch:
                 changed, [f if f not in ("freelancer", "contract") else f"{f}_id" for f in CONVERSATION_UPDATE_FIELDS]
             )
             Message.objects.filter(conversation_id__in=[c.pk for c in changed]).delete()
+        copy = _can_copy()
         if new:
-            Conversation.objects.bulk_create(new)
+            if copy:
+                _assign_ids(Conversation, new)
+                _copy_insert(Conversation, new)
+            else:
+                Conversation.objects.bulk_create(new)
         by_key = {(c.source, c.external_id): c.pk for c in [*new, *changed]}
-        messages: list[Message] = []
-        for record in records:
-            messages.extend(_messages_for(by_key[(record.source, record.external_id)], record))
-        Message.objects.bulk_create(messages, batch_size=2000)
+        count = 0
+        if copy:
+            rows = []
+            for record in records:
+                rows.extend(_message_rows(by_key[(record.source, record.external_id)], record))
+            _copy_rows(Message._meta.db_table, MESSAGE_COLUMNS, rows)
+            count = len(rows)
+        else:
+            messages: list[Message] = []
+            for record in records:
+                messages.extend(_messages_for(by_key[(record.source, record.external_id)], record))
+            Message.objects.bulk_create(messages, batch_size=2000)
+            count = len(messages)
         report.imported += len(new)
         report.updated += len(changed)
-        report.messages += len(messages)
+        report.messages += count
 
     def flush(self, report: ImportReport) -> None:
         if not self.records:
