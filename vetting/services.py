@@ -620,12 +620,20 @@ def _notify(application: Application) -> None:
     send_decision_email.delay_on_commit(application.pk)
 
 
-def decision_email_mark_sent(*, application_id: int) -> bool:
+def decision_email_claim(*, application_id: int) -> bool:
+    """Claim the one decision e-mail (conditional update), so concurrent or repeated tasks send it once."""
     return bool(
-        Application.objects.filter(pk=application_id, decision_email_sent_at__isnull=True).update(
-            decision_email_sent_at=timezone.now()
-        )
+        Application.objects.filter(
+            pk=application_id,
+            status__in=[ApplicationStatus.APPROVED, ApplicationStatus.REJECTED],
+            decision_email_sent_at__isnull=True,
+        ).update(decision_email_sent_at=timezone.now())
     )
+
+
+def decision_email_release(*, application_id: int) -> None:
+    """Give the claim back after a failed send so the retry can send it."""
+    Application.objects.filter(pk=application_id).update(decision_email_sent_at=None)
 
 
 @transaction.atomic
