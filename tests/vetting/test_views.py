@@ -339,3 +339,13 @@ def test_ops_suspend_from_the_application_page(client_for, vetting_staff, staff,
     assert ops.post(url, {"reason": "Asked buyers for reviews"}).status_code == 302
     app.refresh_from_db()
     assert (app.status, app.suspension_reason, app.suspended_by) == ("suspended", "Asked buyers for reviews", staff)
+
+
+def test_incomplete_profile_is_pointed_to_the_profile_editor(client_for, db):
+    profile = make_candidate("half@freelance.test", bio="")
+
+    body = client_for(profile.user).get("/vetting/").content.decode()
+
+    assert "Before you apply, complete your profile: bio." in body
+    assert 'href="/marketplace/profile/"' in body
+    assert "Submit my application" not in body
