@@ -335,6 +335,12 @@ def chart(request):
     return render(request, "timesheets/chart.html", context)
 
 
+def _cell(value) -> str:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @login_required
 def export_csv(request):
     org_id = _seller_org_id(request)
@@ -367,8 +373,8 @@ def export_csv(request):
             [
                 ts.week_start.isoformat(),
                 ts.contract_id,
-                ts.contract.title,
-                ts.contract.freelancer.user.email,
+                _cell(ts.contract.title),
+                _cell(ts.contract.freelancer.user.email),
                 ts.status,
                 ts.approved_minutes,
                 ts.approved_hours,

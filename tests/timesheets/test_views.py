@@ -257,3 +257,11 @@ def test_member_without_manage_role_cannot_plan(client_for, contract, org):
     assert response.status_code == 403
     assert PlannedShift.objects.count() == 0
     assert AuditEvent.objects.count() == 0
+
+
+def test_csv_export_neutralises_formulas(client_for, seller_owner, submitted, contract):
+    contract.title = "=HYPERLINK(1)"
+    contract.save()
+    services.timesheet_approve(actor=seller_owner, timesheet=submitted)
+    body = client_for(seller_owner).get("/time/export.csv?start=2026-03-09&end=2026-03-09").content.decode()
+    assert ",'=HYPERLINK(1)," in body
