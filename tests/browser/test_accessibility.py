@@ -14,7 +14,7 @@ def a11y_page(browser, live_server):
     # axe is injected as a script tag, which the site's strict CSP would (rightly) refuse.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
-    page.set_default_timeout(8_000)
+    page.set_default_timeout(20_000)
     yield page
     context.close()
 
