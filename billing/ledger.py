@@ -55,6 +55,23 @@ def account(
     return acc
 
 
+def accounts(specs: Sequence[tuple[str, str, int | None, int | None]]) -> list[LedgerAccount]:
+    """Many accounts at once, (type, currency, organization id, freelancer id) each; created when missing."""
+    keys = [account_key(t, c, organization_id=o, freelancer_id=f) for t, c, o, f in specs]
+    found = {a.key: a for a in LedgerAccount.objects.filter(key__in=set(keys))}
+    missing = {k: spec for k, spec in zip(keys, specs, strict=True) if k not in found}
+    if missing:
+        LedgerAccount.objects.bulk_create(
+            [
+                LedgerAccount(key=k, type=t, currency=c, organization_id=o, freelancer_id=f)
+                for k, (t, c, o, f) in missing.items()
+            ],
+            ignore_conflicts=True,  # created concurrently: fine, read back below
+        )
+        found.update({a.key: a for a in LedgerAccount.objects.filter(key__in=list(missing))})
+    return [found[k] for k in keys]
+
+
 def check_balanced(legs: Iterable[tuple[LedgerAccount, Decimal, str]]) -> None:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     count = 0

@@ -169,11 +169,12 @@ def _invoice_build(*, organization_id: int, currency: str, week_start: dt.date, 
         invoice.delete()
         return None
     InvoiceLine.objects.bulk_create(lines)
-    by_source = {line.source_key: line for line in InvoiceLine.objects.filter(invoice=invoice)}
-    for bonus in bonuses:
-        bonus.invoice_line = by_source[f"bonus:{bonus.pk}"]
-        bonus.save(update_fields=["invoice_line"])
-    return invoice_finalize(invoice=invoice, lines=list(by_source.values()))
+    if bonuses:
+        by_source = dict(InvoiceLine.objects.filter(invoice=invoice).values_list("source_key", "pk"))
+        for bonus in bonuses:
+            bonus.invoice_line_id = by_source[f"bonus:{bonus.pk}"]
+            bonus.save(update_fields=["invoice_line"])
+    return invoice_finalize(invoice=invoice, lines=lines)
 
 
 @transaction.atomic
@@ -192,20 +193,25 @@ def invoice_finalize(*, invoice: Invoice, lines: list[InvoiceLine] | None = None
     invoice.status = InvoiceStatus.OPEN
     invoice.issued_at = issued
     invoice.next_attempt_at = issued
-    invoice.full_clean()
+    # Field checks here; uniqueness and constraints are the database's (and the row lock's) job.
+    invoice.full_clean(validate_unique=False, validate_constraints=False)
     invoice.save()
     cur = invoice.currency
     per_freelancer: dict[int, Decimal] = defaultdict(Decimal)
-    freelancers = {}
+    freelancer_of = dict(
+        Contract.objects.filter(pk__in={line.contract_id for line in lines}).values_list("pk", "freelancer_id")
+    )
     for line in lines:
-        per_freelancer[line.contract.freelancer_id] += line.pay_amount
-        freelancers[line.contract.freelancer_id] = line.contract.freelancer
-    legs = [(ledger.account(AccountType.SELLER_RECEIVABLE, cur, organization=invoice.organization), total)]
-    legs += [
-        (ledger.account(AccountType.FREELANCER_PAYABLE, cur, freelancer=freelancers[fid]), -amount)
-        for fid, amount in sorted(per_freelancer.items())
-    ]
-    legs.append((ledger.account(AccountType.PLATFORM_REVENUE, cur), -(total - pay)))
+        per_freelancer[freelancer_of[line.contract_id]] += line.pay_amount
+    payees = sorted(per_freelancer.items())
+    accs = ledger.accounts(
+        [(AccountType.SELLER_RECEIVABLE, cur, invoice.organization_id, None)]
+        + [(AccountType.FREELANCER_PAYABLE, cur, None, fid) for fid, _ in payees]
+        + [(AccountType.PLATFORM_REVENUE, cur, None, None)]
+    )
+    legs = [(accs[0], total)]
+    legs += [(acc, -amount) for acc, (_fid, amount) in zip(accs[1:-1], payees, strict=True)]
+    legs.append((accs[-1], -(total - pay)))
     ledger.post_entry(key=f"invoice:{invoice.pk}", memo=f"Invoice {invoice.number} issued", legs=legs, invoice=invoice)
     return invoice
 
@@ -222,13 +228,16 @@ def invoice_mark_paid(*, invoice: Invoice, actor: Any = None, via: str, charge_i
         return False
     invoice.refresh_from_db()
     cur = invoice.currency
+    clearing, receivable = ledger.accounts(
+        [
+            (AccountType.GATEWAY_CLEARING, cur, None, None),
+            (AccountType.SELLER_RECEIVABLE, cur, invoice.organization_id, None),
+        ]
+    )
     ledger.post_entry(
         key=f"payment:{invoice.pk}",
         memo=f"Invoice {invoice.number} paid via {via}" + (f" ({charge_id})" if charge_id else ""),
-        legs=[
-            (ledger.account(AccountType.GATEWAY_CLEARING, cur), invoice.total),
-            (ledger.account(AccountType.SELLER_RECEIVABLE, cur, organization=invoice.organization), -invoice.total),
-        ],
+        legs=[(clearing, invoice.total), (receivable, -invoice.total)],
         invoice=invoice,
     )
     BillingProfile.objects.filter(organization_id=invoice.organization_id).update(consecutive_failures=0)
@@ -474,13 +483,16 @@ def payouts_create(*, invoice_id: int) -> list[Payout]:
 
 def _post_payout(payout: Payout) -> None:
     cur = payout.currency
+    payable, clearing = ledger.accounts(
+        [
+            (AccountType.FREELANCER_PAYABLE, cur, None, payout.freelancer_id),
+            (AccountType.GATEWAY_CLEARING, cur, None, None),
+        ]
+    )
     ledger.post_entry(
         key=f"payout:{payout.pk}",
-        memo=f"Payout {payout.pk} to {payout.freelancer} sent ({payout.get_rail_display()})",
-        legs=[
-            (ledger.account(AccountType.FREELANCER_PAYABLE, cur, freelancer=payout.freelancer), payout.amount),
-            (ledger.account(AccountType.GATEWAY_CLEARING, cur), -payout.amount),
-        ],
+        memo=f"Payout {payout.pk} to freelancer {payout.freelancer_id} sent ({payout.get_rail_display()})",
+        legs=[(payable, payout.amount), (clearing, -payout.amount)],
         payout=payout,
     )
 
@@ -530,7 +542,7 @@ def payout_batch_mark_sent(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
     ):
         raise ValidationError({"status": "This batch was already sent."})
     now = timezone.now()
-    for payout in batch.payouts.select_related("freelancer").filter(status=PayoutStatus.PENDING):
+    for payout in batch.payouts.filter(status=PayoutStatus.PENDING):
         if Payout.objects.filter(pk=payout.pk, status=PayoutStatus.PENDING).update(
             status=PayoutStatus.SENT, sent_at=now
         ):

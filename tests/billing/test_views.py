@@ -102,3 +102,21 @@ def test_ops_mark_paid_and_others_are_refused(client_for, staff, seller_owner, c
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     assert client_for(staff).get("/billing/ops/?reconcile=1").status_code == 200
+
+
+def test_earnings_page_query_count_is_constant(client_for, freelancer, contract, staff, django_assert_num_queries):
+    client = client_for(freelancer)
+    invoice = _issue(contract)
+    services.invoice_mark_paid(invoice=invoice, actor=staff, via="manual")
+    services.payouts_create(invoice_id=invoice.pk)
+    client.get("/billing/earnings/")
+    with django_assert_num_queries(9):
+        assert client.get("/billing/earnings/").status_code == 200
+    for n in range(1, 4):
+        other = ContractFactory(organization=contract.organization, freelancer=contract.freelancer)
+        paid = _issue(other, week=WEEK + dt.timedelta(days=7 * n))
+        services.invoice_mark_paid(invoice=paid, actor=staff, via="manual")
+        services.payouts_create(invoice_id=paid.pk)
+    with django_assert_num_queries(9):
+        body = client.get("/billing/earnings/").content.decode()
+    assert body.count("Manual payout batch") == 4
