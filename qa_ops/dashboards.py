@@ -16,14 +16,11 @@ from django.conf import settings
 from django.db.models import (
     Avg,
     Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
     Max,
     Q,
     QuerySet,
 )
-from django.db.models.functions import Cast, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.access import is_user, organization_ids, scoped
@@ -74,11 +71,15 @@ def reviews(actor: Any, f: Filters) -> QuerySet[Review]:
         submitted_at__lt=f.end,
     )
     if not is_qa_staff(actor):
-        visible = Q(conversation__organization_id__in=organization_ids(actor))
-        if is_user(actor):
+        orgs = organization_ids(actor)
+        if orgs:
+            # Seller members: their sellers' reviews (an OR with the freelancer clause would defeat the indexes).
+            qs = qs.filter(conversation__organization_id__in=orgs)
+        elif is_user(actor):
             own = Conversation.objects.filter(_freelancer_conversation_q(actor)).values("pk")
-            visible |= Q(conversation_id__in=own)
-        qs = qs.filter(visible)
+            qs = qs.filter(conversation_id__in=own)
+        else:
+            qs = qs.none()
     if f.organization_id:
         qs = qs.filter(conversation__organization_id=f.organization_id)
     if f.freelancer_id:
@@ -128,23 +129,37 @@ def iqs_trend(actor: Any, f: Filters) -> Chart:
 
 
 def heatmap(actor: Any, f: Filters) -> Chart:
-    """Average points lost per criterion and freelancer: weight × (max − value) / (max − min)."""
-    lost = ExpressionWrapper(
-        Cast(F("criterion__weight"), DecimalField(max_digits=9, decimal_places=4))
-        * (F("criterion__scale_max") - F("value"))
-        / (F("criterion__scale_max") - F("criterion__scale_min")),
-        output_field=DecimalField(max_digits=9, decimal_places=4),
+    """Average points lost per criterion and freelancer: weight × (max − avg value) / (max − min).
+
+    Points lost are linear in the value, so the database averages raw values per (freelancer, criterion) —
+    one narrow GROUP BY over the joined scores — and the weights are applied to the few result rows.
+    """
+    from marketplace.models import FreelancerProfile
+    from qa_scoring.models import Criterion
+
+    rows = list(
+        CriterionScore.objects.filter(review__in=reviews(actor, f), value__isnull=False)
+        .values("review__conversation__freelancer_id", "criterion_id")
+        .annotate(avg=Avg("value"), n=Count("id"))
+        .order_by()
     )
-    rows = (
-        CriterionScore.objects.filter(review__in=reviews(actor, f).values("pk"), value__isnull=False)
-        .values("review__conversation__freelancer__user__email", "criterion__key")
-        .annotate(lost=Avg(lost), n=Count("id"))
-        .order_by("review__conversation__freelancer__user__email", "criterion__key")
+    criteria = {
+        c.pk: c
+        for c in Criterion.objects.filter(pk__in={r["criterion_id"] for r in rows}).only(
+            "key", "weight", "scale_min", "scale_max"
+        )
+    }
+    people = dict(
+        FreelancerProfile.objects.filter(pk__in={r["review__conversation__freelancer_id"] for r in rows}).values_list(
+            "pk", "user__email"
+        )
     )
-    out = [
-        [r["review__conversation__freelancer__user__email"] or "—", r["criterion__key"], _dec(r["lost"]), r["n"]]
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        c = criteria[r["criterion_id"]]
+        lost = Decimal(c.weight) * (c.scale_max - Decimal(r["avg"])) / (c.scale_max - c.scale_min)
+        out.append([people.get(r["review__conversation__freelancer_id"], "—"), c.key, _dec(lost), r["n"]])
+    out.sort(key=lambda row: (row[0], row[1]))
     return Chart(
         "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, {}
     )
