@@ -6,8 +6,9 @@
 Each size runs in its own process (so peak memory is that run's) against its own fresh database
 (``shiftdesk_bench_import_<n>`` on BENCH_PG, default postgresql://postgres@127.0.0.1:5432), migrated. The file is
 written to a temporary directory first (streamed, fixed seed; realistic multi-language text), then imported with
-the same code path as ``manage.py import_conversations``: the checking pass over the whole file, then parsing
-again and storing in batches. It prints wall time, messages per second and the process's peak resident memory
+the same code path as ``manage.py import_conversations``: one parsing pass, batches of 500 conversations written
+with COPY, the whole file in one transaction (``--check-first``: the background-job mode, a checking pass first
+and a commit per batch). It prints wall time, messages per second and the process's peak resident memory
 (``getrusage`` max RSS, which includes Django itself: the baseline after setup is printed too).
 Budget (issue): ≥ 20,000 messages/s and peak memory < 300 MB, flat with file size.
 """
@@ -110,7 +111,7 @@ def write_zendesk(path: Path, n: int, per: int, rnd: random.Random) -> int:
     return count
 
 
-def child(n: int, per: int, source: str) -> None:
+def child(n: int, per: int, source: str, check_first: bool) -> None:
     import psycopg
 
     db = f"shiftdesk_bench_import_{n}"
@@ -139,7 +140,9 @@ def child(n: int, per: int, source: str) -> None:
         size_mb = path.stat().st_size / 1_000_000
         baseline = rss_mb()
         t = time.perf_counter()
-        report = import_file(lambda: path.open("rb"), organization=org, format=source, filename=path.name)
+        report = import_file(
+            lambda: path.open("rb"), organization=org, format=source, filename=path.name, check_first=check_first
+        )
         seconds = time.perf_counter() - t
     stored = Message.objects.filter(conversation__organization=org).count()
     result = {
@@ -166,15 +169,24 @@ def main() -> None:
     parser.add_argument("--source", choices=["csv", "zendesk"], default="csv")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--only", action="store_true", help="Run only the full size, not N/10 as well")
+    parser.add_argument(
+        "--check-first",
+        action="store_true",
+        help="The background-job mode: a checking pass over the file, then batches committed one by one",
+    )
     args = parser.parse_args()
     if args.child:
-        child(args.conversations, args.messages_per, args.source)
+        child(args.conversations, args.messages_per, args.source, args.check_first)
         return
     sizes = [args.conversations] if args.only else [args.conversations // 10, args.conversations]
-    print(f"source={args.source}, {args.messages_per} messages per conversation")
+    mode = (
+        "check pass + per-batch commits (background job)" if args.check_first else "one pass, one transaction (command)"
+    )
+    print(f"source={args.source}, {args.messages_per} messages per conversation, {mode}")
     for n in sizes:
         cmd = [sys.executable, __file__, "--child", "--conversations", str(n), "--messages-per", str(args.messages_per)]
-        out = subprocess.run([*cmd, "--source", args.source], check=True, capture_output=True, text=True).stdout
+        cmd += ["--source", args.source] + (["--check-first"] if args.check_first else [])
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         print(
             f"{r['conversations']:>8,} conversations / {r['messages']:>9,} messages ({r['file_mb']} MB): "

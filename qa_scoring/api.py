@@ -441,7 +441,12 @@ class ConversationImportView(APIView):
             return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         try:
             report = import_file(
-                _Reopenable(spooled), organization=organization, format=fmt, filename="", freelancer=freelancer
+                _Reopenable(spooled),
+                organization=organization,
+                format=fmt,
+                filename="",
+                freelancer=freelancer,
+                check_first=False,
             )
         except ImportFileError as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from exc

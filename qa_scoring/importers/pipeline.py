@@ -5,10 +5,12 @@ Atomicity (chosen on purpose):
   valid at all (wrong format, truncated, too large…) raises ``ImportFileError`` and stores nothing, even when
   the problem is at its end. It also counts the records for the progress bar.
 - ``import_records`` then stores valid conversations in batches, one transaction per batch, so progress is
-  visible while a large file imports and memory stays flat. Inside a batch, if the database refuses a
-  conversation, the batch is retried one conversation at a time, each in its own savepoint: a failing
-  conversation is rejected whole (its messages included) and the others are kept. A conversation is never
-  stored half: it and all its messages are written together.
+  visible while a large file imports (background jobs) and memory stays flat. Where nobody polls progress (the
+  command, the synchronous API) ``import_file(check_first=False)`` skips the checking pass and wraps the whole
+  file in one transaction instead (batches become savepoints): one parsing pass, same guarantee.
+- Inside a batch, if the database refuses a conversation, the batch is retried one conversation at a time,
+  each in its own savepoint: a failing conversation is rejected whole (its messages included) and the others
+  are kept. A conversation is never stored half: it and all its messages are written together.
 - Idempotent on (organization, source, external id): a re-import updates the conversation and replaces its
   messages; it never duplicates. A record repeated inside one file updates the first.
 """
@@ -468,12 +470,27 @@ def import_file(
     on_checking: Callable[[int], None] | None = None,
     on_checked: Callable[[int], None] | None = None,
     on_progress: Callable[[ImportReport], None] | None = None,
+    check_first: bool = True,
 ) -> ImportReport:
     """Check the whole file (nothing stored if it is unusable), then import it. ``open_stream`` reopens it.
+
+    ``check_first=False`` instead imports in one pass inside one transaction (the command and the synchronous
+    API use it: nobody polls their progress); either way an unusable file stores nothing.
 
     ``on_checking(bytes_read)`` reports the checking pass, ``on_checked(records)`` its end, ``on_progress``
     each stored batch.
     """
+    if not check_first:
+        # One transaction for the whole file (each batch a savepoint): one parsing pass, and a file that turns out
+        # unusable at its end rolls back everything. Progress is not visible to other connections meanwhile.
+        with transaction.atomic(), open_stream() as stream:
+            return import_records(
+                parse(stream, format=format, filename=filename),
+                organization=organization,
+                freelancer=freelancer,
+                batch_size=batch_size,
+                on_progress=on_progress,
+            )
     with open_stream() as stream:
         total = check_file(stream, format=format, filename=filename, on_progress=on_checking)
     if on_checked:

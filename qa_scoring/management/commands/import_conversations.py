@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 filename=path.name,
                 freelancer=freelancer,
                 batch_size=options["batch_size"],
+                check_first=False,
             )
         except ImportFileError as exc:
             raise CommandError(f"{path.name}: {exc} Nothing was imported.") from exc
