@@ -99,3 +99,12 @@ def test_stage_score_always_equals_the_qa_formula(vetting_staff, grades):
     )
     assert result.score == expected.score
     assert (result.outcome == "passed") == (expected.score >= Decimal(80) and not expected.critical_fail)
+
+
+def test_the_shipped_rubric_migration_matches_the_grading_criteria():
+    import importlib
+
+    migration = importlib.import_module("vetting.migrations.0002_vetting_rubric")
+
+    assert [tuple(c) for c in migration.CRITERIA] == [tuple(c) for c in grading.VETTING_CRITERIA]
+    assert migration.NAME == grading.RUBRIC_NAME
