@@ -84,12 +84,23 @@ def _unique_slug(parent: Page, base: str) -> str:
     return slug
 
 
+def _tree_root_create() -> Page:
+    """Wagtail's migrations create the tree root; a flushed database (transactional tests) may lack it."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 @transaction.atomic
 def playbooks_root_ensure() -> PlaybookIndexPage:
     """The one Playbooks index, live, as the root of the default Wagtail site; ops edit the shared templates."""
     index = PlaybookIndexPage.objects.first()
     if index is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _tree_root_create()
         index = root.add_child(
             instance=PlaybookIndexPage(
                 title="Playbooks",
