@@ -128,3 +128,21 @@ def test_offer_and_contract_lists_are_scoped(client_for, org, other_org, freelan
     assert response.status_code == 404
     assert Contract.objects.get(pk=contract.pk).status == "active"
     assert Offer.objects.get(pk=mine.pk).status == OfferStatus.PENDING
+
+
+@pytest.mark.parametrize("url", ["/api/offers/", "/api/contracts/"])
+def test_offer_and_contract_api_lists_have_constant_queries(
+    client_for, org, seller_owner, freelancer, contract, django_assert_num_queries, url
+):
+    from tests.marketplace.factories import ContractFactory
+
+    OfferFactory(organization=org)
+    client = client_for(seller_owner)
+    client.get(url)
+    with django_assert_num_queries(7):
+        assert len(client.get(url).json()["results"]) == 1
+    for _ in range(3):
+        OfferFactory(organization=org)
+        ContractFactory(organization=org)
+    with django_assert_num_queries(7):
+        assert len(client.get(url).json()["results"]) == 4
