@@ -195,10 +195,6 @@ def sop_links_for_criteria(criteria: Iterable[Any], actor: Any) -> dict[int, Sop
     return links
 
 
-def can_edit_page(actor: Any, page: Page) -> bool:
-    return is_user(actor) and page.permissions_for_user(actor).can_edit()
-
-
 @dataclass(frozen=True)
 class CoachingItem:
     key: str

@@ -104,10 +104,7 @@ def copy_template(request):
 @require_POST
 def reverify(request, page_id: int):
     page = get_for_actor(SOPPage, request.user, pk=page_id)
-    try:
-        page = services.sop_page_reverify(actor=request.user, page=page)
-    except PermissionDenied:
-        raise
+    page = services.sop_page_reverify(actor=request.user, page=page)  # PermissionDenied → 403
     messages.success(request, f"“{page.title}” re-verified; next review by {page.review_by:%d %b %Y}.")
     return redirect(selectors.serve_path(page))
 

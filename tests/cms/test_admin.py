@@ -119,3 +119,33 @@ def test_playbook_slug_reserved_for_area_views(shared_playbook):
     with pytest.raises(ValidationError):
         shared_playbook.full_clean()
     assert PlaybookPage.objects.get(pk=shared_playbook.pk).slug == "starter"
+
+
+def test_seller_changes_go_through_the_sellers_review_workflow(client_for, seller_owner, org, spaces, acme_sop):
+    workflow = acme_sop.get_workflow()
+    assert workflow.name == "Acme Store (acme) review"
+    task = workflow.tasks.get().specific
+    assert list(task.groups.values_list("name", flat=True)) == ["Playbook editors: acme"]
+    response = client_for(seller_owner).post(
+        f"/cms-admin/pages/{acme_sop.pk}/edit/",
+        {
+            "title": "Acme damaged v3",
+            "slug": acme_sop.slug,
+            "summary": "",
+            "body-count": "0",
+            "tags": "",
+            "review_by": "2031-01-01",
+            "action-submit": "action-submit",
+        },
+    )
+    assert response.status_code == 302
+    page = SOPPage.objects.get(pk=acme_sop.pk)
+    state = page.current_workflow_state
+    assert state is not None and state.workflow_id == workflow.pk
+    assert page.title == "Acme damaged parcels"  # not published until the review approves it
+
+
+def test_shared_templates_use_the_ops_review_workflow(spaces, shared_sop):
+    workflow = shared_sop.get_workflow()
+    assert workflow.name == "Shared playbooks review"
+    assert list(workflow.tasks.get().specific.groups.values_list("name", flat=True)) == ["ops"]
