@@ -308,7 +308,8 @@ MATCHING_WEIGHTS = {  # integer points per signal, must sum to 100; each signal 
     "hours": 5,  # remaining weekly hours (after active contracts) against the job's hours
 }
 MATCHING_DEFAULT_RELIABILITY = env.int("MATCHING_DEFAULT_RELIABILITY", default=50)  # 0–100 assumed with no history
-MATCHING_MIN_HOURS_PERCENT = env.int("MATCHING_MIN_HOURS_PERCENT", default=50)  # hard filter: remaining hours ≥ this % of the job's
+# Hard filter: a freelancer's remaining weekly hours must reach this % of the job's hours.
+MATCHING_MIN_HOURS_PERCENT = env.int("MATCHING_MIN_HOURS_PERCENT", default=50)
 OFFER_TTL_DAYS = env.int("OFFER_TTL_DAYS", default=7)  # pending offers expire after this many days
 PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)  # upload limit for profile photos
 
