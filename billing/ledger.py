@@ -123,6 +123,41 @@ def post_entry(
 
 
 @transaction.atomic
+def post_entries(entries: Sequence[dict]) -> int:
+    """Many balanced entries in a few queries (``key``, ``memo``, ``legs``, optional ``payout``/``invoice``).
+
+    Same rules as :func:`post_entry`: every entry is checked first (nothing is written if one is off), and
+    keys already written are skipped. Returns how many entries were new.
+    """
+    for e in entries:
+        check_balanced([(leg[0], leg[1], leg[0].currency) for leg in e["legs"]])
+    keys = [e["key"] for e in entries]
+    existing = set(JournalEntry.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
+    fresh = [e for e in entries if e["key"] not in existing]
+    JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                idempotency_key=e["key"], memo=e["memo"][:200], payout=e.get("payout"), invoice=e.get("invoice")
+            )
+            for e in fresh
+        ],
+        ignore_conflicts=True,
+    )
+    ids = dict(
+        JournalEntry.objects.filter(idempotency_key__in=[e["key"] for e in fresh]).values_list("idempotency_key", "pk")
+    )
+    Posting.objects.bulk_create(
+        [
+            Posting(entry_id=ids[e["key"]], account=acc, amount=amount, currency=acc.currency)
+            for e in fresh
+            for acc, amount in e["legs"]
+        ],
+        batch_size=5000,
+    )
+    return len(fresh)
+
+
+@transaction.atomic
 def reverse_entry(*, entry: JournalEntry, memo: str) -> JournalEntry:
     """A correction: the mirror image of ``entry`` (each posting negated), linked to it."""
     legs = [(p.account, -p.amount, p.currency) for p in entry.postings.select_related("account")]

@@ -541,12 +541,29 @@ def payout_batch_mark_sent(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
         status=PayoutStatus.SENT, sent_at=timezone.now()
     ):
         raise ValidationError({"status": "This batch was already sent."})
-    now = timezone.now()
-    for payout in batch.payouts.filter(status=PayoutStatus.PENDING):
-        if Payout.objects.filter(pk=payout.pk, status=PayoutStatus.PENDING).update(
-            status=PayoutStatus.SENT, sent_at=now
-        ):
-            _post_payout(payout)
+    # One conditional update claims every payout of the batch; then one ledger entry per payout, written in bulk.
+    pending = list(batch.payouts.select_for_update().filter(status=PayoutStatus.PENDING))
+    batch.payouts.filter(pk__in=[p.pk for p in pending]).update(status=PayoutStatus.SENT, sent_at=timezone.now())
+    currencies = sorted({p.currency for p in pending})
+    clearing = dict(
+        zip(
+            currencies,
+            ledger.accounts([(AccountType.GATEWAY_CLEARING, c, None, None) for c in currencies]),
+            strict=True,
+        )
+    )
+    payables = ledger.accounts([(AccountType.FREELANCER_PAYABLE, p.currency, None, p.freelancer_id) for p in pending])
+    ledger.post_entries(
+        [
+            {
+                "key": f"payout:{p.pk}",
+                "memo": f"Payout {p.pk} to freelancer {p.freelancer_id} sent ({p.get_rail_display()})",
+                "legs": [(payable, p.amount), (clearing[p.currency], -p.amount)],
+                "payout": p,
+            }
+            for p, payable in zip(pending, payables, strict=True)
+        ]
+    )
     audit_record(actor=actor, action="payout_batch.sent", target=batch)
     batch.refresh_from_db()
     return batch

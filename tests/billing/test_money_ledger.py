@@ -107,3 +107,16 @@ def test_balance_selector_query_count_is_constant(org, freelancer_profile, djang
         ledger.post_entry(key=f"k{i}", memo="m", legs=[(receivable, Decimal(i)), (payable, Decimal(-i))])
         with django_assert_num_queries(1):
             ledger.balances(organization=org)
+
+
+def test_bulk_write_path_checks_every_entry_and_skips_known_keys(org, freelancer_profile):
+    receivable, payable, _ = _accounts(org, freelancer_profile)
+    good = {"key": "b1", "memo": "m", "legs": [(receivable, Decimal("3.00")), (payable, Decimal("-3.00"))]}
+    bad = {"key": "b2", "memo": "m", "legs": [(receivable, Decimal("3.00")), (payable, Decimal("-2.99"))]}
+    with pytest.raises(ledger.UnbalancedEntry):
+        ledger.post_entries([good, bad])
+    assert JournalEntry.objects.count() == 0
+    assert ledger.post_entries([good]) == 1
+    assert ledger.post_entries([good]) == 0
+    assert Posting.objects.count() == 2
+    assert ledger.trial_balance() == {"USD": Decimal("0.00")}
