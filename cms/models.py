@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
@@ -79,8 +80,6 @@ class PlaybookPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django import forms
-
         self.fields["channels"] = forms.MultipleChoiceField(
             choices=Channel.choices, widget=forms.CheckboxSelectMultiple, required=False
         )
@@ -163,7 +162,14 @@ class SOPPage(ScopedServeMixin, Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("tags"), FieldPanel("review_by")], heading="Upkeep"),
+        MultiFieldPanel(
+            [
+                FieldPanel("tags"),
+                # A native date input: Wagtail's date chooser starts from an inline script, which our CSP blocks.
+                FieldPanel("review_by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")),
+            ],
+            heading="Upkeep",
+        ),
     ]
     search_fields = [
         *Page.search_fields,

@@ -149,3 +149,9 @@ def test_shared_templates_use_the_ops_review_workflow(spaces, shared_sop):
     workflow = shared_sop.get_workflow()
     assert workflow.name == "Shared playbooks review"
     assert list(workflow.tasks.get().specific.groups.values_list("name", flat=True)) == ["ops"]
+
+
+def test_sop_editor_has_no_inline_script_for_the_review_date(client_for, seller_owner, spaces, acme_sop):
+    html = client_for(seller_owner).get(f"/cms-admin/pages/{acme_sop.pk}/edit/").content.decode()
+    assert 'type="date"' in html
+    assert "initDateChooser" not in html
