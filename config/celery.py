@@ -21,11 +21,6 @@ BEAT_SCHEDULE = {
     "billing.charge-due": {"task": "billing.tasks.billing_charge_due", "schedule": crontab(minute=25)},
     "billing.send-payouts": {"task": "billing.tasks.billing_send_payouts", "schedule": crontab(minute=35)},
     "billing.evaluate-bonuses": {"task": "billing.tasks.billing_evaluate_bonuses", "schedule": crontab(minute=45)},
-    # Billing sweeps, hourly: issue last week's invoices (no-op once done), charge, pay out, decide bonuses.
-    "billing.generate-invoices": {"task": "billing.tasks.billing_generate_invoices", "schedule": crontab(minute=15)},
-    "billing.charge-due": {"task": "billing.tasks.billing_charge_due", "schedule": crontab(minute=25)},
-    "billing.send-payouts": {"task": "billing.tasks.billing_send_payouts", "schedule": crontab(minute=35)},
-    "billing.evaluate-bonuses": {"task": "billing.tasks.billing_evaluate_bonuses", "schedule": crontab(minute=45)},
     "qa_ops.run-sampling-rules": {"task": "qa_ops.tasks.run_sampling_rules", "schedule": crontab(minute=20)},
     "qa_ops.mark-assignments-done": {"task": "qa_ops.tasks.mark_assignments_done", "schedule": crontab(minute="*/10")},
     "qa_ops.autoqa-sweep": {"task": "qa_ops.tasks.autoqa_sweep", "schedule": crontab(minute="*/5")},
