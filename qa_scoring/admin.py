@@ -100,3 +100,33 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["filename", "organization", "status", "imported", "updated", "rejected", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["rejections", "error"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["key", "label", "version", "kind", "weight", "critical"]
+    list_filter = ["kind", "critical"]
+    search_fields = ["key", "label"]
+    raw_id_fields = ["version", "section", "sop_page"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["conversation", "position", "author_role", "author_name", "is_internal_note", "sent_at"]
+    list_filter = ["author_role", "is_internal_note"]
+    search_fields = ["conversation__external_id", "author_name"]
+    raw_id_fields = ["conversation"]
+
+
+@admin.register(CriterionScore)
+class CriterionScoreAdmin(admin.ModelAdmin):
+    list_display = ["review", "criterion", "value"]
+    raw_id_fields = ["review", "criterion"]
+    search_fields = ["criterion__key"]
+
+
+@admin.register(DisputeItem)
+class DisputeItemAdmin(admin.ModelAdmin):
+    list_display = ["dispute", "criterion", "original_value", "new_value", "changed"]
+    raw_id_fields = ["dispute", "criterion"]
+    search_fields = ["criterion__key"]

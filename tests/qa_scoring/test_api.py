@@ -152,8 +152,8 @@ def test_reviews_and_disputes_api(client_for, reviewer, freelancer, outsider, co
 
 def test_rubrics_api_lists_shared_and_own(client_for, seller_member, outsider, org, other_org, default_rubric):
     services.rubric_create(actor=outsider, organization=other_org, name="Globex rubric")
-    names = [r["name"] for r in client_for(seller_member).get("/api/qa/rubrics/").json()["results"]]
-    assert names == ["E-commerce support (default)"]
+    names = [r["name"] for r in client_for(seller_member).get("/api/qa/rubrics/?kind=production").json()["results"]]
+    assert names == ["E-commerce support (default)"]  # shared, and not Globex's own
     shared = client_for(seller_member).get("/api/qa/rubrics/?shared=true").json()["results"][0]
     assert len(shared["versions"][0]["criteria"]) == 14
 
