@@ -334,7 +334,17 @@ def import_job_run(*, job_id: int) -> str:
         error="" if report.stored else "Nothing valid was found in the file.",
         finished_at=timezone.now(),
     )
+    _after_import(job_id=job_id)
     return "done"
+
+
+def _after_import(*, job_id: int) -> None:
+    """Enqueue the follow-up tasks named in QA_AFTER_IMPORT_TASKS (e.g. AutoQA), without importing their apps."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    for path in settings.QA_AFTER_IMPORT_TASKS:
+        import_string(path).delay_on_commit(job_id)
 
 
 def import_audit(*, actor: Any, organization: Organization, report: Any) -> None:

@@ -286,6 +286,7 @@ VETTING_REAPPLY_DAYS = 90  # default wait after a rejection
 QA_IMPORT_MAX_BYTES = env.int("QA_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)  # larger uploads are refused whole
 QA_IMPORT_SYNC_MAX_BYTES = env.int("QA_IMPORT_SYNC_MAX_BYTES", default=2 * 1024 * 1024)  # API: above → background job
 QA_DISPUTE_WINDOW_DAYS = env.int("QA_DISPUTE_WINDOW_DAYS", default=7)  # days after submission to dispute a review
+QA_AFTER_IMPORT_TASKS = ["qa_ops.tasks.autoqa_for_import_job"]  # enqueued with the job id when an import finishes
 # May the original reviewer resolve a dispute of their own review? By default another reviewer must.
 QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE = env.bool("QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE", default=False)
 
