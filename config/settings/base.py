@@ -282,14 +282,6 @@ VETTING_ASSESSMENT_SCENARIOS = 3  # scenarios drawn per candidate
 VETTING_ASSESSMENT_MINUTES = 90  # time limit of the one assessment attempt
 VETTING_REAPPLY_DAYS = 90  # default wait after a rejection
 
-# --- qa_scoring
-QA_IMPORT_MAX_BYTES = env.int("QA_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)  # larger uploads are refused whole
-QA_IMPORT_SYNC_MAX_BYTES = env.int("QA_IMPORT_SYNC_MAX_BYTES", default=2 * 1024 * 1024)  # API: above → background job
-QA_DISPUTE_WINDOW_DAYS = env.int("QA_DISPUTE_WINDOW_DAYS", default=7)  # days after submission to dispute a review
-QA_AFTER_IMPORT_TASKS = ["qa_ops.tasks.autoqa_for_import_job"]  # enqueued with the job id when an import finishes
-# May the original reviewer resolve a dispute of their own review? By default another reviewer must.
-QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE = env.bool("QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE", default=False)
-
 # --- billing (invoices, Stripe, payouts, bonuses; see README "Billing").
 BILLING_GATEWAY = env("BILLING_GATEWAY", default="auto")  # auto = stripe when STRIPE_SECRET_KEY is set, else manual
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")  # sk_… ; empty → manual gateway
@@ -321,6 +313,7 @@ PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=2 * 1024 * 
 QA_IMPORT_MAX_BYTES = env.int("QA_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)  # larger uploads are refused whole
 QA_IMPORT_SYNC_MAX_BYTES = env.int("QA_IMPORT_SYNC_MAX_BYTES", default=2 * 1024 * 1024)  # API: above → background job
 QA_DISPUTE_WINDOW_DAYS = env.int("QA_DISPUTE_WINDOW_DAYS", default=7)  # days after submission to dispute a review
+QA_AFTER_IMPORT_TASKS = ["qa_ops.tasks.autoqa_for_import_job"]  # enqueued with the job id when an import finishes
 # May the original reviewer resolve a dispute of their own review? By default another reviewer must.
 QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE = env.bool("QA_DISPUTE_ORIGINAL_REVIEWER_MAY_RESOLVE", default=False)
 
