@@ -275,3 +275,20 @@ def test_rubric_builder_pages(client_for, seller_member, org, default_version, o
         client_for(outsider).post(reverse("qa_scoring:section_add", args=[version.pk]), {"title": "x"}).status_code
         == 404
     )
+
+
+def test_scorecard_shows_autoqa_suggestions_to_prefill(client_for, reviewer, conversation, default_version):
+    from qa_ops import services as qa_ops_services
+    from qa_ops.models import AutoQASuggestion
+
+    qa_ops_services.autoqa_for_conversations(ids=[conversation.pk])
+    suggestion = AutoQASuggestion.objects.filter(conversation=conversation).order_by("check_key").first()
+    review = services.review_start(actor=reviewer, conversation=conversation)
+
+    page = client_for(reviewer).get(reverse("qa_scoring:review_detail", args=[review.pk])).content.decode()
+
+    assert suggestion is not None
+    # The suggestion names the scorecard input it pre-fills (value_<criterion key>) and the value it proposes.
+    assert f'data-criterion="{suggestion.criterion_key}" data-value="{suggestion.value}"' in page
+    assert f'name="value_{suggestion.criterion_key}"' in page
+    assert "js/autoqa_prefill.js" in page

@@ -1,0 +1,16 @@
+"""``{% autoqa_suggestions conversation %}``: AutoQA suggestions beside a scorecard.
+
+Templates compose apps; qa_scoring's Python never imports qa_ops. ``static/js/autoqa_prefill.js`` pre-fills the
+scorecard's empty criteria from the rendered suggestions and marks them, so the reviewer accepts or overrides.
+"""
+
+from django import template
+
+from qa_ops.selectors import suggestions_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("qa_ops/includes/suggestions.html")
+def autoqa_suggestions(conversation):
+    return {"suggestions": suggestions_for(conversation)}
