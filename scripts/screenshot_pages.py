@@ -1,5 +1,59 @@
-"""The product screens photographed for the README (see scripts/screenshots.py)."""
+"""The product screens photographed for the README (see scripts/screenshots.py).
+
+Each entry is (file name, demo login, path); paths are resolved from the demo data when the shot is taken.
+"""
+
+from __future__ import annotations
+
+SELLER = "owner@northwind.example"
+FREELANCER = "maria@freelancers.example"
+QA = "qa@shiftdesk.example"
+VETTING = "vetting@shiftdesk.example"
 
 
-def PAGES(maybe):  # noqa: N802 - a constant-like table built at run time
-    return []
+def _first_open_job() -> str:
+    from marketplace.models import JobPost
+
+    job = JobPost.objects.filter(organization__slug="northwind-goods", status="open").order_by("pk").first()
+    return f"/marketplace/jobs/{job.pk}/" if job else ""
+
+
+def _reviewer_scorecard() -> str:
+    from qa_scoring.models import Review
+
+    review = Review.objects.filter(reviewer__email=QA, kind="production").order_by("pk").first()
+    return f"/qa/reviews/{review.pk}/" if review else ""
+
+
+def _freelancer_review() -> str:
+    from qa_scoring.models import Review
+
+    review = (
+        Review.objects.filter(conversation__freelancer__user__email=FREELANCER, status="submitted", kind="production")
+        .order_by("score", "pk")
+        .first()
+    )
+    return f"/qa/reviews/{review.pk}/" if review else ""
+
+
+def _playbook_page() -> str:
+    from cms.models import PlaybookPage, SOPPage
+
+    playbook = PlaybookPage.objects.live().filter(owner_organization__slug="northwind-goods").first()
+    pages = SOPPage.objects.live().order_by("path")
+    page = (pages.descendant_of(playbook).first() if playbook else None) or pages.first()
+    return page.url if page else ""
+
+
+def PAGES(maybe):  # noqa: N802 - a table built at run time
+    return [
+        ("seller-candidates", SELLER, _first_open_job),
+        ("reviewer-scorecard", QA, _reviewer_scorecard),
+        ("freelancer-week", FREELANCER, "/time/week/"),
+        ("freelancer-today", FREELANCER, "/time/"),
+        ("freelancer-review", FREELANCER, _freelancer_review),
+        ("qa-dashboard", QA, "/qa-ops/dashboard/"),
+        ("playbook-page", SELLER, _playbook_page),
+        ("seller-billing", SELLER, "/billing/"),
+        ("vetting-pipeline", VETTING, "/vetting/staff/"),
+    ]
