@@ -95,7 +95,7 @@ def sampling_rule_create(*, actor: Any, organization: Organization, **values: An
 @transaction.atomic
 def sampling_rule_update(*, actor: Any, rule: SamplingRule, **values: Any) -> SamplingRule:
     _require_manager(actor, rule.organization_id)
-    rule = SamplingRule.objects.select_for_update().get(pk=rule.pk)
+    rule = SamplingRule.objects.select_for_update(of=("self",)).get(pk=rule.pk)
     for key, value in values.items():
         if key not in RULE_FIELDS:
             raise ValidationError({key: "Unknown field."})
@@ -291,7 +291,7 @@ def _require_reason(reason: str) -> str:
 
 def _open_locked(assignment: ReviewAssignment) -> ReviewAssignment:
     locked = (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("conversation__freelancer", "organization")
         .get(pk=assignment.pk)
     )
@@ -543,7 +543,7 @@ def calibration_grades_save(
 ) -> CalibrationParticipant:
     """Store the participant's grades (a draft, or submitted: then complete and locked)."""
     participant = (
-        CalibrationParticipant.objects.select_for_update()
+        CalibrationParticipant.objects.select_for_update(of=("self",))
         .filter(session=session, user_id=getattr(actor, "pk", None))
         .first()
     )
@@ -630,7 +630,7 @@ def calibration_results(*, session: CalibrationSession) -> dict[str, Any]:
 
 @transaction.atomic
 def calibration_close(*, actor: Any, session: CalibrationSession) -> CalibrationSession:
-    session = CalibrationSession.objects.select_for_update().get(pk=session.pk)
+    session = CalibrationSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     if not (is_user(actor) and (session.lead_id == actor.pk or is_qa_staff(actor))):
         raise PermissionDenied("Only the session's lead closes it.")
     if session.status != CalibrationStatus.OPEN:

@@ -86,7 +86,7 @@ def rubric_create(
 
 @transaction.atomic
 def rubric_version_publish(*, actor: Any, version: RubricVersion) -> RubricVersion:
-    version = RubricVersion.objects.select_for_update().select_related("rubric").get(pk=version.pk)
+    version = RubricVersion.objects.select_for_update(of=("self",)).select_related("rubric").get(pk=version.pk)
     _require_rubric_editor(actor, version.rubric)
     _require_draft(version)
     criteria = list(version.criteria.all())
@@ -111,7 +111,7 @@ def rubric_version_publish(*, actor: Any, version: RubricVersion) -> RubricVersi
 @transaction.atomic
 def rubric_version_new_draft(*, actor: Any, rubric: Rubric) -> RubricVersion:
     """The rubric's draft: the existing one, or a copy of the latest version numbered next."""
-    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    rubric = Rubric.objects.select_for_update(of=("self",)).get(pk=rubric.pk)
     _require_rubric_editor(actor, rubric)
     existing = rubric.versions.filter(status=VersionStatus.DRAFT).first()
     if existing:
@@ -193,7 +193,7 @@ def criterion_add(*, actor: Any, section: Section, **values: Any) -> Criterion:
 
 @transaction.atomic
 def criterion_update(*, actor: Any, criterion: Criterion, **values: Any) -> Criterion:
-    criterion = Criterion.objects.select_for_update().select_related("version__rubric").get(pk=criterion.pk)
+    criterion = Criterion.objects.select_for_update(of=("self",)).select_related("version__rubric").get(pk=criterion.pk)
     _require_rubric_editor(actor, criterion.version.rubric)
     _require_draft(criterion.version)
     for name, value in values.items():
@@ -223,7 +223,7 @@ def criterion_move(*, actor: Any, criterion: Criterion, direction: str) -> None:
     _require_draft(criterion.version)
     if direction not in ("up", "down"):
         raise ValidationError("Move up or down.")
-    siblings = list(criterion.section.criteria.select_for_update().order_by("position", "id"))
+    siblings = list(criterion.section.criteria.select_for_update(of=("self",)).order_by("position", "id"))
     index = next(i for i, c in enumerate(siblings) if c.pk == criterion.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):
@@ -486,7 +486,7 @@ def _score_items(review: Review) -> list[ScoreItem]:
 
 @transaction.atomic
 def review_save_draft(*, actor: Any, review: Review, grades: dict[str, Grade], comment: str = "") -> Review:
-    review = Review.objects.select_for_update().select_related("conversation__freelancer").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("conversation__freelancer").get(pk=review.pk)
     if review.reviewer_id != getattr(actor, "pk", None):
         raise PermissionDenied("Only the reviewer who started this review can change it.")
     _locked(review)
@@ -500,7 +500,7 @@ def review_save_draft(*, actor: Any, review: Review, grades: dict[str, Grade], c
 @transaction.atomic
 def review_submit(*, actor: Any, review: Review, grades: dict[str, Grade], comment: str = "") -> Review:
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("conversation__freelancer", "conversation__organization", "rubric_version__rubric")
         .get(pk=review.pk)
     )
@@ -570,7 +570,7 @@ def can_dispute(actor: Any, review: Review) -> bool:
 def dispute_open(*, actor: Any, review: Review, items: dict[str, str]) -> Dispute:
     """``items``: {criterion key: why the grade is wrong}. Each comment is required."""
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("conversation__freelancer", "conversation__organization")
         .get(pk=review.pk)
     )
@@ -643,7 +643,7 @@ def dispute_resolve(
     ``new_values``: {criterion key: Grade} for the disputed criteria whose grade changes.
     """
     dispute = (
-        Dispute.objects.select_for_update()
+        Dispute.objects.select_for_update(of=("self",))
         .select_related("review__conversation__freelancer", "review__conversation__organization")
         .get(pk=dispute.pk)
     )
@@ -682,7 +682,7 @@ def dispute_resolve(
             errors["outcome"] = ["Rejecting keeps every grade: leave the values unchanged."]
     if errors:
         raise ValidationError(errors)
-    review = Review.objects.select_for_update().get(pk=dispute.review_id)
+    review = Review.objects.select_for_update(of=("self",)).get(pk=dispute.review_id)
     for key, grade in changes.items():
         item = items[key]
         value = None if grade.na else grade.value
