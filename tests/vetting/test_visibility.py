@@ -69,3 +69,14 @@ def test_candidates_see_only_their_own(approved, candidate, candidate_profile):
     assert scoped(Reference, candidate).count() == 0
     assert scoped(Scenario, candidate).count() == 0
     assert list(scoped(Application, approved.freelancer.user)) == [approved]
+
+
+def test_sellers_see_the_badge_on_the_public_profile_and_in_search(client_for, seller_owner, approved):
+    profile_url = f"/marketplace/freelancers/{approved.freelancer_id}/"
+    client = client_for(seller_owner)
+
+    detail = client.get(profile_url).content.decode()
+    listing = client.get("/marketplace/freelancers/").content.decode()
+
+    assert 'title="Passed Shiftdesk vetting">Vetted · 93.38</span>' in detail
+    assert 'title="Passed Shiftdesk vetting">Vetted · 93.38</span>' in listing
