@@ -164,13 +164,14 @@ class Invitation(models.Model):
 
     @property
     def token(self) -> str:
-        return signing.dumps({"i": self.pk, "n": self.nonce}, salt=INVITATION_SALT, compress=True)
+        # No timestamp in the signature: the same invitation always has the same link; expiry is expires_at.
+        return signing.Signer(salt=INVITATION_SALT).sign_object({"i": self.pk, "n": self.nonce}, compress=True)
 
     @classmethod
     def id_from_token(cls, token: str) -> tuple[int, str] | None:
         """(id, nonce) from a link's token, or None when it was not signed by us."""
         try:
-            payload = signing.loads(token, salt=INVITATION_SALT)
+            payload = signing.Signer(salt=INVITATION_SALT).unsign_object(token)
             return int(payload["i"]), str(payload["n"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             return None

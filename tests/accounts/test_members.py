@@ -171,3 +171,12 @@ def test_members_page_lists_members_with_constant_queries(client_for, seller_own
     with django_assert_num_queries(baseline):
         response = client.get("/orgs/acme/members/")
     assert response.content.count(b'id="member-') == 16
+
+
+def test_invitation_link_is_stable_and_bound_to_its_nonce(seller_owner, org):
+    invitation = services.invitation_create(actor=seller_owner, organization=org, email="zoe@acme.test", role="viewer")
+    token = invitation.token
+
+    assert Invitation.objects.get(pk=invitation.pk).token == token
+    assert Invitation.id_from_token(token) == (invitation.pk, invitation.nonce)
+    assert Invitation.id_from_token(token.replace(":", ";")) is None
