@@ -24,6 +24,17 @@ from .models import (
 )
 
 
+def _organization_changed(organization_id: int) -> None:
+    """Enqueue, after commit, the follow-up tasks named in ORGANIZATION_CHANGED_TASKS (e.g. playbook editing rights).
+
+    Named in settings so accounts never imports the apps that react (they depend on accounts, not the reverse).
+    """
+    from django.utils.module_loading import import_string
+
+    for path in settings.ORGANIZATION_CHANGED_TASKS:
+        import_string(path).delay_on_commit(organization_id)
+
+
 def _require_owner(actor: Any, organization: Organization) -> None:
     if not is_user(actor) or not has_org_role(actor, organization, ADMIN_ROLES):
         raise PermissionDenied("Only an owner of this organization can do that.")
@@ -45,6 +56,7 @@ def organization_create(*, owner: User, name: str, timezone_name: str = "UTC", c
     Membership.objects.create(user=owner, organization=org, role=Role.OWNER)
     forget_cached_access(owner)
     audit_record(actor=owner, action="organization.created", target=org, organization=org)
+    _organization_changed(org.pk)
     return org
 
 
@@ -126,6 +138,7 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
         organization=invitation.organization,
         data={"role": membership.role, "invitation": invitation.pk},
     )
+    _organization_changed(invitation.organization_id)
     return membership
 
 
@@ -170,6 +183,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         organization=membership.organization,
         data={"from": old, "to": role, "user": membership.user.email},
     )
+    _organization_changed(membership.organization_id)
     return membership
 
 
@@ -193,6 +207,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     )
     membership.delete()
     forget_cached_access(membership.user)
+    _organization_changed(organization.pk)
 
 
 @transaction.atomic

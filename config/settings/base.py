@@ -330,3 +330,4 @@ SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["cms.schema.exclude_wagtail_admin
 # --- qa_ops (sampling, AutoQA suggestions, calibration, dashboards; see README "QA at scale")
 QA_OPS_AUTOQA_SWEEP_BATCH = env.int("QA_OPS_AUTOQA_SWEEP_BATCH", default=500)  # conversations per AutoQA sweep
 QA_OPS_DASHBOARD_WEEKS = env.int("QA_OPS_DASHBOARD_WEEKS", default=12)  # default dashboard period, in weeks
+ORGANIZATION_CHANGED_TASKS = ["cms.tasks.playbook_space_sync"]  # enqueued with the org id after org/membership changes

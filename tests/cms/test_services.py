@@ -201,3 +201,26 @@ def test_reminder_task_and_beat_schedule():
 
     tasks = {entry["task"] for entry in BEAT_SCHEDULE.values()}
     assert {"cms.tasks.send_review_reminders", "cms.tasks.reconcile_playbook_spaces"} <= tasks
+
+
+def test_editing_group_follows_organization_creation_and_role_changes(django_capture_on_commit_callbacks, db):
+    from django.contrib.auth.models import Group
+
+    from accounts import services as account_services
+    from accounts.models import Membership
+    from tests.accounts.factories import MembershipFactory, UserFactory
+
+    owner = UserFactory(email="nina@baltic.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        org = account_services.organization_create(owner=owner, name="Baltic Socks")
+    group = Group.objects.get(name="Playbook editors: baltic-socks")
+    assert list(group.user_set.values_list("email", flat=True)) == ["nina@baltic.test"]
+
+    viewer = MembershipFactory(organization=org, role="viewer", user__email="vic@baltic.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.membership_change_role(actor=owner, membership=viewer, role="manager")
+    assert sorted(group.user_set.values_list("email", flat=True)) == ["nina@baltic.test", "vic@baltic.test"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_services.membership_remove(actor=owner, membership=Membership.objects.get(pk=viewer.pk))
+    assert list(group.user_set.values_list("email", flat=True)) == ["nina@baltic.test"]
