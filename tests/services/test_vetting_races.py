@@ -98,7 +98,11 @@ def test_decision_email_sent_by_the_worker(celery_worker_process, real_broker, m
     services.application_reject(actor=vera, application=Application.objects.get(pk=app.pk), reason="profile")
 
     wait_for(lambda: Application.objects.get(pk=app.pk).decision_email_sent_at)
-    bodies = [p.read_text() for p in mail_dir.iterdir()]
-    mine = [b for b in bodies if "To: mailme@freelance.test" in b]
+
+    def mails_to_candidate():
+        return [b for b in (p.read_text() for p in mail_dir.iterdir()) if "To: mailme@freelance.test" in b]
+
+    # The send is claimed (sent_at set) before the message is written, so wait for the file as well.
+    mine = wait_for(mails_to_candidate)
     assert len(mine) == 1
     assert "You can apply again from" in mine[0]
