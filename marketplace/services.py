@@ -277,12 +277,11 @@ def freelancer_profile_update(
 @transaction.atomic
 def profile_skill_set(*, profile: FreelancerProfile, actor: Any, skill: Skill, level: int) -> ProfileSkill:
     _require_profile_owner(actor, profile)
-    row = ProfileSkill.objects.filter(profile=profile, skill=skill).first() or ProfileSkill(
-        profile=profile, skill=skill
+    ProfileSkill(profile=profile, skill=skill, level=level).full_clean(
+        validate_unique=False, validate_constraints=False
     )
-    row.level = level
-    row.full_clean(validate_unique=False)
-    row.save()
+    # One row per (profile, skill) by constraint: a double submit updates instead of failing.
+    row, _ = ProfileSkill.objects.update_or_create(profile=profile, skill=skill, defaults={"level": level})
     _refresh_match_index(profile)
     return row
 
@@ -297,12 +296,11 @@ def profile_skill_remove(*, profile: FreelancerProfile, actor: Any, skill_id: in
 @transaction.atomic
 def profile_language_set(*, profile: FreelancerProfile, actor: Any, language: Language, level: int) -> ProfileLanguage:
     _require_profile_owner(actor, profile)
-    row = ProfileLanguage.objects.filter(profile=profile, language=language).first() or ProfileLanguage(
-        profile=profile, language=language
+    ProfileLanguage(profile=profile, language=language, level=level).full_clean(
+        validate_unique=False, validate_constraints=False
     )
-    row.level = level
-    row.full_clean(validate_unique=False)
-    row.save()
+    # One row per (profile, language) by constraint: a double submit updates instead of failing.
+    row, _ = ProfileLanguage.objects.update_or_create(profile=profile, language=language, defaults={"level": level})
     _refresh_match_index(profile)
     return row
 

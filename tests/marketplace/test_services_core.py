@@ -105,3 +105,19 @@ def test_invalid_transitions(contract, seller_owner):
 
 def test_contract_email_task_skips_missing():
     assert send_contract_email(999999, "ended") == "skipped"
+
+
+def test_setting_a_skill_twice_updates_its_level_and_refuses_others(freelancer_profile, freelancer, outsider):
+    from marketplace.models import ProfileSkill
+    from tests.marketplace.factories import skill
+
+    email_support = skill("live-chat")
+    services.profile_skill_set(profile=freelancer_profile, actor=freelancer, skill=email_support, level=2)
+    services.profile_skill_set(profile=freelancer_profile, actor=freelancer, skill=email_support, level=3)
+
+    assert list(ProfileSkill.objects.filter(profile=freelancer_profile).values_list("skill__slug", "level")) == [
+        ("live-chat", 3)
+    ]
+    with pytest.raises(PermissionDenied):
+        services.profile_skill_set(profile=freelancer_profile, actor=outsider, skill=email_support, level=1)
+    assert ProfileSkill.objects.get(profile=freelancer_profile).level == 3
