@@ -1,4 +1,5 @@
 import pytest
+from django.http import Http404
 
 from accounts import services
 from accounts.access import get_for_actor, scoped
@@ -39,9 +40,8 @@ def test_access_layer_resolves_only_inside_scope(
     seller_owner, outsider, org, contract, freelancer, freelancer_no_contract
 ):
     assert get_for_actor(Organization, seller_owner, pk=org.pk) == org
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(Http404):
         get_for_actor(Organization, outsider, pk=org.pk)
-    assert exc.value.__class__.__name__ == "Http404"
     assert list(scoped(Contract, seller_owner)) == [contract]
     assert list(scoped(Contract, freelancer)) == [contract]
     assert list(scoped(Contract, outsider)) == []
