@@ -401,8 +401,9 @@ class Offer(models.Model):
 class MatchIndex(models.Model):
     """One precomputed row per profile, so ranking is one scan of one narrow table (see marketplace/matching).
 
-    Rebuilt by ``matching.index.match_index_refresh`` from every service that changes a matching input;
-    ``week_start`` is the Monday (UTC) whose real calendar (DST included) the availability bits describe.
+    Rebuilt by ``matching.index.match_index_refresh`` from every service that changes a matching input (profile
+    edits, vetting, QA and reliability updates, contract transitions); ``week_start`` is the Monday (UTC) whose
+    real calendar (DST included) the availability bits describe.
     """
 
     profile = models.OneToOneField(FreelancerProfile, on_delete=models.CASCADE, primary_key=True, related_name="+")
@@ -411,6 +412,7 @@ class MatchIndex(models.Model):
     currency = models.CharField(max_length=3)
     rate_cents = models.BigIntegerField(null=True)
     hours_per_week = models.PositiveSmallIntegerField()
+    committed = models.PositiveIntegerField(default=0, help_text="Σ weekly hour caps of the active contracts")
     quality_bp = models.IntegerField(help_text="IQS (90 days) if any, else vetting score, in 1/100 points")
     has_iqs = models.BooleanField(default=False)
     reliability_bp = models.IntegerField(null=True)

@@ -150,6 +150,7 @@ def _contract_transition(
         fields += ["ended_at", "end_reason"]
     contract.full_clean()
     contract.save(update_fields=fields)
+    _refresh_match_index(contract.freelancer)  # committed hours follow the active contracts
     audit_record(
         actor=actor,
         action=action,
@@ -206,6 +207,7 @@ def contract_end(*, contract: Contract, actor: Any, reason: str) -> Contract:
     contract.end_reason = reason.strip()[:200]
     contract.full_clean()
     contract.save(update_fields=["status", "ended_at", "end_reason"])
+    _refresh_match_index(contract.freelancer)
     audit_record(
         actor=actor,
         action="contract.ended",
@@ -545,6 +547,7 @@ def offer_accept(*, offer: Offer, actor: Any) -> Contract:
     )
     contract.full_clean()
     contract.save()
+    _refresh_match_index(offer.freelancer)
     offer.status, offer.responded_at = OfferStatus.ACCEPTED, timezone.now()
     offer.save(update_fields=["status", "responded_at"])
     audit_record(actor=actor, action="offer.accepted", target=offer, organization=offer.organization)

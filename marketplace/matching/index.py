@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 
-from ..models import FreelancerProfile, MatchIndex, VettingStatus
+from ..models import Contract, ContractStatus, FreelancerProfile, MatchIndex, VettingStatus
 from .availability import as_window, current_week_start, week_bits
 
 LEVELS = range(1, 7)
@@ -31,8 +32,21 @@ def _mask(bits: list[int]) -> int:
     return out
 
 
-def index_values(profile: FreelancerProfile, week_start: dt.date) -> dict:
-    """The row for one profile; reads its skills, languages, channels, tools and windows (prefetch them)."""
+def committed_by_profile(profile_ids) -> dict[int, int]:
+    """Σ weekly hour caps of the active contracts, per freelancer (one query)."""
+    rows = (
+        Contract.objects.filter(freelancer_id__in=profile_ids, status=ContractStatus.ACTIVE)
+        .values("freelancer_id")
+        .annotate(total=Sum("weekly_hour_cap"))
+        .values_list("freelancer_id", "total")
+    )
+    return dict(rows)
+
+
+def index_values(profile: FreelancerProfile, week_start: dt.date, committed: int = 0) -> dict:
+    """The row for one profile; reads its skills, languages, channels, tools and windows (prefetch them).
+
+    ``committed`` is Σ weekly caps of its active contracts, so ranking never joins contracts."""
     languages = [(pl.language.bit, pl.level) for pl in profile.languages.all()]
     windows = [as_window(w.weekday, w.start, w.end) for w in profile.windows.all()]
     values = {
@@ -41,6 +55,7 @@ def index_values(profile: FreelancerProfile, week_start: dt.date) -> dict:
         "currency": profile.currency,
         "rate_cents": _bp(profile.hourly_rate),
         "hours_per_week": profile.hours_per_week,
+        "committed": committed,
         "quality_bp": _bp(quality_of(profile)) or 0,
         "has_iqs": profile.iqs_90d is not None and profile.iqs_review_count > 0,
         "reliability_bp": _bp(profile.reliability),
@@ -62,7 +77,8 @@ def _prefetched(qs):
 def match_index_refresh(*, profile: FreelancerProfile, week_start: dt.date | None = None) -> MatchIndex:
     week_start = week_start or current_week_start()
     profile = _prefetched(FreelancerProfile.objects.filter(pk=profile.pk)).get()
-    row, _ = MatchIndex.objects.update_or_create(profile=profile, defaults=index_values(profile, week_start))
+    committed = committed_by_profile([profile.pk]).get(profile.pk, 0)
+    row, _ = MatchIndex.objects.update_or_create(profile=profile, defaults=index_values(profile, week_start, committed))
     return row
 
 
@@ -78,8 +94,11 @@ def match_index_rebuild(*, week_start: dt.date | None = None, only_stale: bool =
         batch = list(_prefetched(qs.filter(pk__gt=last))[:chunk])
         if not batch:
             return done
+        committed = committed_by_profile([p.pk for p in batch])
         with transaction.atomic():
             for profile in batch:
-                MatchIndex.objects.update_or_create(profile=profile, defaults=index_values(profile, week_start))
+                MatchIndex.objects.update_or_create(
+                    profile=profile, defaults=index_values(profile, week_start, committed.get(profile.pk, 0))
+                )
         done += len(batch)
         last = batch[-1].pk

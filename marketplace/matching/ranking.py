@@ -18,7 +18,6 @@ from django.db import connection
 from ..fields import int_to_bitstring
 from ..models import (
     Channel,
-    ContractStatus,
     CoverageWindow,
     JobLanguage,
     JobPost,
@@ -214,22 +213,18 @@ def _signal_sql(v: JobVector, params: list) -> list[str]:
 
 
 def _filtered_sql(v: JobVector, params: list) -> str:
-    """Rows passing the hard filters, with the hours already committed to active contracts."""
+    """Rows passing the hard filters (remaining hours use the committed hours kept on the index row)."""
     table = MatchIndex._meta.db_table
-    contracts = "marketplace_contract"
     where = ["m.approved", "m.currency = %s", "m.rate_cents IS NOT NULL", "m.rate_cents <= %s"]
-    params += [ContractStatus.ACTIVE, v.currency, v.rate_max_cents]
+    params += [v.currency, v.rate_max_cents]
     for level, mask in v.languages:
         where.append(f"(m.lang_{level} & %s) = %s")
         params += [mask, mask]
     min_percent = int(settings.MATCHING_MIN_HOURS_PERCENT)
+    # Only integers and fixed identifiers are interpolated into the SQL; every value is a parameter.
     return (
-        # Only integers and fixed identifiers are interpolated into the SQL; every value is a parameter.
-        f"SELECT m.*, COALESCE(c.committed, 0) AS committed FROM {table} m LEFT JOIN "  # noqa: S608
-        f"(SELECT freelancer_id, SUM(weekly_hour_cap) AS committed FROM {contracts} WHERE status = %s "
-        f"GROUP BY freelancer_id) c ON c.freelancer_id = m.profile_id "
-        f"WHERE {' AND '.join(where)} "
-        f"AND (m.hours_per_week - COALESCE(c.committed, 0)) * 100 >= {v.hours * min_percent}"
+        f"SELECT m.* FROM {table} m WHERE {' AND '.join(where)} "  # noqa: S608
+        f"AND (m.hours_per_week - m.committed) * 100 >= {v.hours * min_percent}"
     )
 
 
