@@ -421,6 +421,7 @@ def job_post_create(*, actor: Any, organization: Organization, spec: JobSpec) ->
 def job_post_update(*, actor: Any, job: JobPost, spec: JobSpec) -> JobPost:
     _require_org_manager(actor, job.organization_id)
     job = _apply_job(JobPost.objects.select_for_update().get(pk=job.pk), spec)
+    _invalidate_match_head(job)
     audit_record(actor=actor, action="job_post.updated", target=job, organization=job.organization)
     return job
 
@@ -435,6 +436,7 @@ def job_post_set_status(*, actor: Any, job: JobPost, status: str) -> JobPost:
         raise ValidationError({"status": "Add at least one coverage window before opening the job."})
     before, job.status = job.status, status
     job.save(update_fields=["status", "updated_at"])
+    _invalidate_match_head(job)
     audit_record(
         actor=actor,
         action="job_post.status",
@@ -443,6 +445,13 @@ def job_post_set_status(*, actor: Any, job: JobPost, status: str) -> JobPost:
         data={"from": before, "to": status},
     )
     return job
+
+
+def _invalidate_match_head(job: JobPost) -> None:
+    """The job's ranking vector and head are recomputed on its next ranking (the job row is locked meanwhile)."""
+    from .matching.heads import job_index_invalidate
+
+    job_index_invalidate(job_id=job.pk)
 
 
 # --- Offers ----------------------------------------------------------------------------------------------
