@@ -399,11 +399,13 @@ class Offer(models.Model):
 
 
 class MatchIndex(models.Model):
-    """One precomputed row per profile, so ranking is one scan of one narrow table (see marketplace/matching).
+    """One precomputed row per profile, scored against ``JobIndex`` rows by one SQL expression (see
+    marketplace/matching).
 
     Rebuilt by ``matching.index.match_index_refresh`` from every service that changes a matching input (profile
-    edits, vetting, QA and reliability updates, contract transitions); ``week_start`` is the Monday (UTC) whose
-    real calendar (DST included) the availability bits describe.
+    edits, vetting, QA and reliability updates, contract transitions), which also maintains every materialized
+    ranking head; ``week_start`` is the Monday (UTC) whose real calendar (DST included) the availability bits
+    describe.
     """
 
     profile = models.OneToOneField(FreelancerProfile, on_delete=models.CASCADE, primary_key=True, related_name="+")
