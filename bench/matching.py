@@ -1,13 +1,21 @@
-"""Matching benchmark on PostgreSQL: rank the top 20 for varied jobs at N and N/10 approved freelancers.
+"""Matching benchmark on PostgreSQL: rankings served from the materialized heads, cold builds and maintenance.
 
     .venv/bin/python bench/matching.py            # N = 100,000 (and 10,000)
     .venv/bin/python bench/matching.py --n 20000 --repeats 10
 
-Each size gets its own fresh database (``shiftdesk_bench_<n>`` on BENCH_PG, default
+Each size gets its own fresh database (``shiftdesk_bench_match_<n>`` on BENCH_PG, default
 postgresql://postgres@127.0.0.1:5432), migrated, then filled with users, profiles, their skills,
 languages, windows and ``MatchIndex`` rows (bulk inserts, a fixed random seed) and ~10 % active contracts.
-It prints the median and p95 of the wall time of ``rank_job(job, limit=20)`` (5 queries to read the job,
-1 ranking query) and the number of SQL queries per ranking.
+For six varied jobs it times, median and p95, with the SQL queries of each:
+
+- **served**: ``rank_job(job, limit=20, with_count=True)`` with the head built (what a seller's job page and
+  ``GET /api/jobs/{id}/matches/`` do on every view);
+- **live scan**: the same page by a full scan (``rank_job_live``; deep pages past the head, and the old path);
+- **cold build**: the first ranking after the job changed, which rebuilds its head (one scan, one count);
+- **profile update**: ``freelancer_quality_update`` of a random freelancer, which refreshes its index row and
+  maintains every materialized head, with 50 heads materialized (and with none, for comparison).
+
+Before timing, every head-served page is checked against the live scan.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ SHIFTS = [("09:00", "17:00"), ("21:00", "05:00"), ("13:00", "21:00"), ("06:00", 
 
 
 def _db(n: int) -> str:
-    return f"shiftdesk_bench_{n}"
+    return f"shiftdesk_bench_match_{n}"
 
 
 def create_database(n: int) -> None:
@@ -121,12 +129,14 @@ def populate(n: int, week: dt.date, rng: random.Random) -> None:
                 lang_rows += [ProfileLanguage(profile=p, language=languages[c], level=lvl) for c, lvl in langs]
                 window_rows += [AvailabilityWindow(profile=p, weekday=d, start=hm(s), end=hm(e)) for d, s, e in windows]
                 bits = week_bits(p.timezone, [as_window(d, hm(s), hm(e)) for d, s, e in windows], week)
+                cap = rng.choice([10, 20]) if rng.random() < 0.1 else 0
                 values = {
                     "week_start": week,
                     "approved": p.vetting_status == VettingStatus.APPROVED,
                     "currency": "USD",
                     "rate_cents": int(p.hourly_rate * 100),
                     "hours_per_week": p.hours_per_week,
+                    "committed": cap,
                     "quality_bp": int(p.vetting_score * 100),
                     "reliability_bp": None if p.reliability is None else int(p.reliability * 100),
                     "skill_mask": sum(1 << s.bit for s in my_skills),
@@ -137,7 +147,7 @@ def populate(n: int, week: dt.date, rng: random.Random) -> None:
                     values[f"lang_{level}"] = sum(1 << languages[c].bit for c, lvl in langs if lvl >= level)
                 values["availability"] = bits
                 index_rows.append(MatchIndex(profile=p, **values))
-                if rng.random() < 0.1:
+                if cap:
                     contracts.append(
                         Contract(
                             organization=org,
@@ -145,7 +155,7 @@ def populate(n: int, week: dt.date, rng: random.Random) -> None:
                             title="Bench contract",
                             pay_rate=p.hourly_rate,
                             bill_rate=p.hourly_rate * Decimal("1.2"),
-                            weekly_hour_cap=rng.choice([10, 20]),
+                            weekly_hour_cap=cap,
                             starts_on=week,
                         )
                     )
@@ -160,23 +170,25 @@ def populate(n: int, week: dt.date, rng: random.Random) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
-def make_jobs(rng: random.Random):
+JOB_SPECS = [
+    ("America/New_York", [(d, "09:00", "17:00") for d in range(5)], 40, ("8.00", "15.00")),
+    ("America/Los_Angeles", [(d, "06:00", "14:00") for d in range(7)], 20, ("6.00", "10.00")),
+    ("Europe/Berlin", [(d, "08:00", "20:00") for d in range(5)], 30, ("10.00", "20.00")),
+    ("Australia/Sydney", [(d, "09:00", "17:00") for d in range(5)], 20, ("9.00", "25.00")),
+    ("America/Chicago", [(5, "10:00", "18:00"), (6, "10:00", "18:00")], 10, ("7.00", "12.00")),
+    ("UTC", [(d, "22:00", "06:00") for d in range(7)], 40, ("5.00", "14.00")),
+]
+
+
+def make_jobs(rng: random.Random, specs=JOB_SPECS, first: int = 0):
     from accounts.models import Organization
     from marketplace.models import CoverageWindow, JobLanguage, JobPost, JobSkill, Language, Skill
 
     org = Organization.objects.get(slug="bench-seller")
     skills = list(Skill.objects.all())
     en = Language.objects.get(code="en")
-    specs = [
-        ("America/New_York", [(d, "09:00", "17:00") for d in range(5)], 40, ("8.00", "15.00")),
-        ("America/Los_Angeles", [(d, "06:00", "14:00") for d in range(7)], 20, ("6.00", "10.00")),
-        ("Europe/Berlin", [(d, "08:00", "20:00") for d in range(5)], 30, ("10.00", "20.00")),
-        ("Australia/Sydney", [(d, "09:00", "17:00") for d in range(5)], 20, ("9.00", "25.00")),
-        ("America/Chicago", [(5, "10:00", "18:00"), (6, "10:00", "18:00")], 10, ("7.00", "12.00")),
-        ("UTC", [(d, "22:00", "06:00") for d in range(7)], 40, ("5.00", "14.00")),
-    ]
     jobs = []
-    for i, (tz, windows, hours, (lo, hi)) in enumerate(specs):
+    for i, (tz, windows, hours, (lo, hi)) in enumerate(specs, start=first):
         job = JobPost.objects.create(
             organization=org,
             role=f"Bench job {i}",
@@ -197,29 +209,116 @@ def make_jobs(rng: random.Random):
     return jobs
 
 
-def measure(jobs, week: dt.date, repeats: int) -> tuple[float, float, set[int], int]:
+def make_extra_jobs(rng: random.Random, count: int):
+    """More open jobs, so profile updates maintain a realistic number of materialized heads."""
+    zones = ["America/New_York", "America/Chicago", "Europe/London", "Europe/Berlin", "Australia/Sydney", "UTC"]
+    specs = []
+    for _ in range(count):
+        start = rng.choice(["06:00", "08:00", "09:00", "13:00", "18:00", "22:00"])
+        end = rng.choice(["14:00", "17:00", "20:00", "02:00", "06:00"])
+        days = range(5) if rng.random() < 0.7 else range(7)
+        low = rng.randrange(500, 1200)
+        specs.append(
+            (
+                rng.choice(zones),
+                [(d, start, end) for d in days if start != end],
+                rng.choice([10, 20, 30, 40]),
+                (f"{low / 100:.2f}", f"{(low + rng.randrange(200, 1200)) / 100:.2f}"),
+            )
+        )
+    return make_jobs(rng, specs, first=len(JOB_SPECS))
+
+
+def _timed(fn, repeats: int, setup=None) -> tuple[list[float], set[int]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from marketplace.matching import rank_job
-
     timings, queries = [], set()
-    for job in jobs:
-        rank_job(job, week_start=week)  # warm the plan and caches once per job
-    for _ in range(repeats):
-        for job in jobs:
-            with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
-                page = rank_job(job, limit=20, week_start=week)
-                timings.append((time.perf_counter() - t0) * 1000)
-            queries.add(len(ctx.captured_queries))
-            assert len(page.candidates) == 20, (job, len(page.candidates))
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    return statistics.median(timings), p95, queries, len(timings)
+    for i in range(repeats):
+        if setup is not None:
+            setup(i)
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            fn(i)
+            timings.append((time.perf_counter() - t0) * 1000)
+        queries.add(len(ctx.captured_queries))
+    return timings, queries
 
 
-def run(n: int, repeats: int) -> tuple[float, float, set[int]]:
+def _stats(timings: list[float]) -> tuple[float, float]:
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def _line(label: str, timings: list[float], queries: set[int]) -> str:
+    median, p95 = _stats(timings)
+    runs = len(timings)
+    return f"  {label:<30} median {median:7.1f} ms   p95 {p95:7.1f} ms   ({runs} runs; queries {sorted(queries)})"
+
+
+def measure(jobs, extra_jobs, week: dt.date, repeats: int, rng: random.Random) -> dict[str, tuple]:
+    from marketplace.matching import rank_job, rank_job_live
+    from marketplace.matching.heads import job_index_invalidate
+    from marketplace.models import FreelancerProfile, JobIndex
+    from marketplace.services import freelancer_quality_update
+
+    results = {}
+    for job in jobs:  # build the heads, warm plans and caches, and check the served page against the live scan
+        rank_job(job, week_start=week)
+        served = rank_job(job, limit=20, with_count=True, week_start=week)
+        live = rank_job_live(job, limit=20, with_count=True, week_start=week)
+        assert served.source == "head" and len(served.candidates) == 20, (job, served.source)
+        assert [(c.profile_id, c.signals) for c in served.candidates] == [
+            (c.profile_id, c.signals) for c in live.candidates
+        ]
+        assert served.count == live.count
+
+    def served(i):
+        page = rank_job(jobs[i % len(jobs)], limit=20, with_count=True, week_start=week)
+        assert page.source == "head" and len(page.candidates) == 20
+
+    def live(i):
+        assert len(rank_job_live(jobs[i % len(jobs)], limit=20, with_count=True, week_start=week).candidates) == 20
+
+    def invalidate(i):  # what a job edit does
+        job_index_invalidate(job_id=jobs[i % len(jobs)].pk)
+
+    def cold(i):
+        page = rank_job(jobs[i % len(jobs)], limit=20, with_count=True, week_start=week)
+        assert page.source == "built", page.source
+
+    rounds = repeats * len(jobs)
+    results["served (warm head)"] = _timed(served, rounds)
+    results["live scan (no head)"] = _timed(live, rounds)
+    results["cold build (first ranking)"] = _timed(cold, rounds, setup=invalidate)
+
+    ids = list(FreelancerProfile.objects.order_by("?").values_list("pk", flat=True)[: 2 * rounds])
+
+    def update(i):
+        freelancer_quality_update(
+            profile_id=ids[i], iqs=Decimal(rng.randrange(6000, 10000)) / 100, review_count=rng.randrange(1, 20)
+        )
+
+    for job in [*jobs, *extra_jobs]:
+        job_index_invalidate(job_id=job.pk)
+    update(0)  # warm
+    results["profile update, no heads"] = _timed(lambda i: update(i + 1), rounds // 2)
+    for job in [*jobs, *extra_jobs]:
+        rank_job(job, week_start=week)
+    heads = JobIndex.objects.filter(head_ready=True).count()
+    results[f"profile update, {heads} heads"] = _timed(lambda i: update(rounds + i), rounds)
+    for job in jobs:  # maintenance kept every head exact
+        served_page = rank_job(job, limit=20, with_count=True, week_start=week)
+        live_page = rank_job_live(job, limit=20, with_count=True, week_start=week)
+        assert served_page.source == "head"
+        assert [(c.profile_id, c.signals) for c in served_page.candidates] == [
+            (c.profile_id, c.signals) for c in live_page.candidates
+        ]
+        assert served_page.count == live_page.count
+    return results
+
+
+def run(n: int, repeats: int) -> dict[str, tuple]:
     create_database(n)
     from django.core.management import call_command
 
@@ -231,18 +330,18 @@ def run(n: int, repeats: int) -> tuple[float, float, set[int]]:
     print(f"N = {n:,}: generating…", flush=True)
     populate(n, week, rng)
     jobs = make_jobs(rng)
-    median, p95, queries, samples = measure(jobs, week, repeats)
-    print(
-        f"N = {n:,}: median {median:.1f} ms, p95 {p95:.1f} ms over {samples} rankings; "
-        f"queries per ranking {sorted(queries)}"
-    )
-    return median, p95, queries
+    extra = make_extra_jobs(rng, 44)
+    results = measure(jobs, extra, week, repeats, rng)
+    print(f"N = {n:,} (load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f})")
+    for label, (timings, queries) in results.items():
+        print(_line(label, timings, queries))
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--repeats", type=int, default=15, help="rounds over the six jobs per measure")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
     args = parser.parse_args()
     # One process per size: Django binds to one database at setup.

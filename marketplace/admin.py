@@ -1,15 +1,22 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
+from .matching import availability
+from .matching.heads import job_index_invalidate
+from .matching.index import match_index_refresh_many, match_index_remove
 from .models import (
     AvailabilityWindow,
     Channel,
     Contract,
     CoverageWindow,
     FreelancerProfile,
+    JobIndex,
     JobLanguage,
     JobPost,
     JobSkill,
     Language,
+    MatchHeadRow,
     MatchIndex,
     Offer,
     ProfileLanguage,
@@ -17,6 +24,61 @@ from .models import (
     Skill,
     Tool,
 )
+
+
+class ProfileIndexSync:
+    """Admin edits bypass the services: refresh the matching index row of every profile they touch, which also
+    keeps every materialized ranking head exact."""
+
+    profile_attr = "profile_id"
+
+    def _profile_ids(self, objs, also=()) -> list[int]:
+        return sorted({getattr(obj, self.profile_attr) for obj in objs} | {pk for pk in also if pk})
+
+    def _refresh(self, profile_ids: list[int]) -> None:
+        match_index_refresh_many(profile_ids=profile_ids, week_start=availability.current_week_start())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # after the row, its many-to-many and inlines
+        moved_from = [form.initial.get(name) for name in ("profile", "freelancer")]  # a row moved between profiles
+        self._refresh(self._profile_ids([form.instance], also=moved_from))
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        ids = self._profile_ids([obj])
+        super().delete_model(request, obj)
+        self._refresh(ids)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        ids = self._profile_ids(queryset)
+        super().delete_queryset(request, queryset)
+        self._refresh(ids)
+
+
+class JobIndexSync:
+    """Admin edits of a job or its skills, languages and windows invalidate its ranking vector and head."""
+
+    job_attr = "job_id"
+
+    def _invalidate(self, objs, also=()) -> None:
+        for job_id in sorted({getattr(obj, self.job_attr) for obj in objs} | {pk for pk in also if pk}):
+            job_index_invalidate(job_id=job_id)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._invalidate([form.instance], also=[form.initial.get("job")])
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._invalidate([obj])
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        objs = list(queryset)
+        super().delete_queryset(request, queryset)
+        self._invalidate(objs)
 
 
 class TermAdmin(admin.ModelAdmin):
@@ -53,7 +115,9 @@ class AvailabilityWindowInline(admin.TabularInline):
 
 
 @admin.register(FreelancerProfile)
-class FreelancerProfileAdmin(admin.ModelAdmin):
+class FreelancerProfileAdmin(ProfileIndexSync, admin.ModelAdmin):
+    profile_attr = "pk"
+
     list_display = [
         "user",
         "headline",
@@ -71,23 +135,33 @@ class FreelancerProfileAdmin(admin.ModelAdmin):
     readonly_fields = ["vetting_status", "vetting_score", "iqs_90d", "iqs_review_count", "reliability"]
     inlines = [ProfileSkillInline, ProfileLanguageInline, AvailabilityWindowInline]
 
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        match_index_remove(profile_ids=[obj.pk])  # out of every head and its count first
+        admin.ModelAdmin.delete_model(self, request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        match_index_remove(profile_ids=list(queryset.values_list("pk", flat=True)))
+        admin.ModelAdmin.delete_queryset(self, request, queryset)
+
 
 @admin.register(ProfileSkill)
-class ProfileSkillAdmin(admin.ModelAdmin):
+class ProfileSkillAdmin(ProfileIndexSync, admin.ModelAdmin):
     list_display = ["profile", "skill", "level"]
     list_select_related = ["profile__user", "skill"]
     search_fields = ["profile__user__email", "skill__name"]
 
 
 @admin.register(ProfileLanguage)
-class ProfileLanguageAdmin(admin.ModelAdmin):
+class ProfileLanguageAdmin(ProfileIndexSync, admin.ModelAdmin):
     list_display = ["profile", "language", "level"]
     list_select_related = ["profile__user", "language"]
     search_fields = ["profile__user__email", "language__name"]
 
 
 @admin.register(AvailabilityWindow)
-class AvailabilityWindowAdmin(admin.ModelAdmin):
+class AvailabilityWindowAdmin(ProfileIndexSync, admin.ModelAdmin):
     list_display = ["profile", "weekday", "start", "end"]
     list_select_related = ["profile__user"]
     search_fields = ["profile__user__email"]
@@ -109,7 +183,9 @@ class CoverageWindowInline(admin.TabularInline):
 
 
 @admin.register(JobPost)
-class JobPostAdmin(admin.ModelAdmin):
+class JobPostAdmin(JobIndexSync, admin.ModelAdmin):
+    job_attr = "pk"
+
     list_display = ["role", "organization", "status", "hours_per_week", "rate_min", "rate_max", "currency"]
     list_filter = ["status", "currency"]
     search_fields = ["role", "organization__name"]
@@ -118,19 +194,19 @@ class JobPostAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobSkill)
-class JobSkillAdmin(admin.ModelAdmin):
+class JobSkillAdmin(JobIndexSync, admin.ModelAdmin):
     list_display = ["job", "skill", "required"]
     list_select_related = ["job", "skill"]
 
 
 @admin.register(JobLanguage)
-class JobLanguageAdmin(admin.ModelAdmin):
+class JobLanguageAdmin(JobIndexSync, admin.ModelAdmin):
     list_display = ["job", "language", "min_level"]
     list_select_related = ["job", "language"]
 
 
 @admin.register(CoverageWindow)
-class CoverageWindowAdmin(admin.ModelAdmin):
+class CoverageWindowAdmin(JobIndexSync, admin.ModelAdmin):
     list_display = ["job", "weekday", "start", "end"]
     list_select_related = ["job"]
 
@@ -144,7 +220,9 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(ProfileIndexSync, admin.ModelAdmin):
+    profile_attr = "freelancer_id"  # committed hours follow the contract's status and weekly cap
+
     list_display = ["title", "organization", "freelancer", "status", "pay_rate", "bill_rate", "currency"]
     list_filter = ["status", "currency"]
     search_fields = ["title", "organization__name", "freelancer__user__email"]
@@ -155,7 +233,17 @@ class ContractAdmin(admin.ModelAdmin):
 class MatchIndexAdmin(admin.ModelAdmin):
     """Read-only: rows are derived from profiles by the matching index services."""
 
-    list_display = ["profile", "week_start", "approved", "currency", "rate_cents", "quality_bp", "reliability_bp"]
+    list_display = [
+        "profile",
+        "week_start",
+        "approved",
+        "currency",
+        "rate_cents",
+        "hours_per_week",
+        "committed",
+        "quality_bp",
+        "reliability_bp",
+    ]
     list_filter = ["approved", "currency", "week_start"]
     list_select_related = ["profile__user"]
     search_fields = ["profile__user__email"]
@@ -165,3 +253,40 @@ class MatchIndexAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class DerivedRowAdmin(admin.ModelAdmin):
+    """Read-only: matching derives these rows (see marketplace/matching/heads.py)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobIndex)
+class JobIndexAdmin(DerivedRowAdmin):
+    """Deleting a row is safe: the job's next ranking recomputes it and rebuilds its head."""
+
+    list_display = ["job", "week_start", "stale", "head_ready", "candidates", "floor_total", "head_built_at"]
+    list_filter = ["head_ready", "stale", "week_start"]
+    list_select_related = ["job"]
+    search_fields = ["job__role"]
+
+
+@admin.register(MatchHeadRow)
+class MatchHeadRowAdmin(DerivedRowAdmin):
+    list_display = ["job", "profile", "total"]
+    list_select_related = ["job__job", "profile__user"]
+    search_fields = ["profile__user__email"]
+
+    # A head missing a row above its floor would serve a wrong ranking, so rows are not deleted one by one here;
+    # deleting a profile or a job (which takes its rows along) still works, and so does deleting a JobIndex row.
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("Head rows follow the profiles; delete the job's index row to rebuild its head.")

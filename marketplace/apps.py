@@ -9,10 +9,17 @@ def _overlap(a, b):
     return (int(a, 2) & int(b, 2)).bit_count()
 
 
+def _popcount(value):
+    """Set bits of a non-negative integer mask (PostgreSQL: bit_count(CAST(x AS bit(64))))."""
+    return None if value is None else int(value).bit_count()
+
+
 def _sqlite_functions(sender, connection, **kwargs) -> None:
-    """SQLite has no bit strings; matching's SQL uses ``sd_overlap`` there and ``bit_count(a & b)`` on PostgreSQL."""
+    """SQLite has no bit strings or popcount; matching's scoring expression (``marketplace.matching.scoring``)
+    calls these there and ``bit_count`` on PostgreSQL."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("sd_overlap", 2, _overlap, deterministic=True)
+        connection.connection.create_function("sd_popcount", 1, _popcount, deterministic=True)
 
 
 class MarketplaceConfig(AppConfig):

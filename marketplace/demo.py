@@ -285,7 +285,7 @@ def _contract(org, profile, job, title: str, pay: Decimal, cap: int) -> Contract
             "message": "Welcome to the Northwind support team!",
         },
     )
-    contract, _ = Contract.objects.get_or_create(
+    contract, created = Contract.objects.get_or_create(
         organization=org,
         freelancer=profile,
         title=title,
@@ -299,6 +299,8 @@ def _contract(org, profile, job, title: str, pay: Decimal, cap: int) -> Contract
             "started_at": timezone.now() - dt.timedelta(days=28),
         },
     )
+    if created:
+        match_index_refresh(profile=profile)  # committed hours count the new active contract
     return contract
 
 

@@ -399,10 +399,13 @@ class Offer(models.Model):
 
 
 class MatchIndex(models.Model):
-    """One precomputed row per profile, so ranking is one scan of one narrow table (see marketplace/matching).
+    """One precomputed row per profile, scored against ``JobIndex`` rows by one SQL expression (see
+    marketplace/matching).
 
-    Rebuilt by ``matching.index.match_index_refresh`` from every service that changes a matching input;
-    ``week_start`` is the Monday (UTC) whose real calendar (DST included) the availability bits describe.
+    Rebuilt by ``matching.index.match_index_refresh`` from every service that changes a matching input (profile
+    edits, vetting, QA and reliability updates, contract transitions), which also maintains every materialized
+    ranking head; ``week_start`` is the Monday (UTC) whose real calendar (DST included) the availability bits
+    describe.
     """
 
     profile = models.OneToOneField(FreelancerProfile, on_delete=models.CASCADE, primary_key=True, related_name="+")
@@ -411,6 +414,7 @@ class MatchIndex(models.Model):
     currency = models.CharField(max_length=3)
     rate_cents = models.BigIntegerField(null=True)
     hours_per_week = models.PositiveSmallIntegerField()
+    committed = models.PositiveIntegerField(default=0, help_text="Σ weekly hour caps of the active contracts")
     quality_bp = models.IntegerField(help_text="IQS (90 days) if any, else vetting score, in 1/100 points")
     has_iqs = models.BooleanField(default=False)
     reliability_bp = models.IntegerField(null=True)
@@ -433,3 +437,87 @@ class MatchIndex(models.Model):
 
     def __str__(self) -> str:
         return f"match index of profile {self.profile_id}"
+
+
+class JobIndex(models.Model):
+    """A job post reduced to the numbers ranking needs for one week, and the state of its materialized ranking head.
+
+    Ranking scores (``MatchIndex`` row, ``JobIndex`` row) with one SQL expression (``matching.scoring``), so the
+    weights and filter settings the head was built with are stored here too: maintenance scores every head with
+    its own terms. The head (``MatchHeadRow``) holds every candidate passing the hard filters whose rank key
+    (total desc, profile id asc) is above the floor ``(floor_total, floor_profile_id)``, with its current
+    signals; ``floor_total`` null means it holds every candidate. ``candidates`` is the exact count of
+    candidates passing the hard filters. Job services set ``stale``; ``matching.heads`` does the rest.
+    """
+
+    job = models.OneToOneField(JobPost, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    week_start = models.DateField(help_text="The Monday (UTC) whose calendar the availability bits describe")
+    stale = models.BooleanField(default=False, help_text="The job changed since this row was computed")
+    currency = models.CharField(max_length=3)
+    rate_min_cents = models.BigIntegerField()
+    rate_max_cents = models.BigIntegerField()
+    hours = models.PositiveSmallIntegerField()
+    required_mask = models.BigIntegerField(default=0)
+    nice_mask = models.BigIntegerField(default=0)
+    skill_den = models.PositiveSmallIntegerField(default=0, help_text="2 × required skills + nice-to-have skills")
+    channel_mask = models.BigIntegerField(default=0)
+    tool_mask = models.BigIntegerField(default=0)
+    experience_den = models.PositiveSmallIntegerField(default=0, help_text="channels + tools")
+    # lang_N: languages required at minimum CEFR level N (a profile needs them in its own lang_N)
+    lang_1 = models.BigIntegerField(default=0)
+    lang_2 = models.BigIntegerField(default=0)
+    lang_3 = models.BigIntegerField(default=0)
+    lang_4 = models.BigIntegerField(default=0)
+    lang_5 = models.BigIntegerField(default=0)
+    lang_6 = models.BigIntegerField(default=0)
+    availability = BitStringField(length=672)
+    slots = models.PositiveSmallIntegerField(default=0, help_text="Covered quarter-hours of the week")
+    # The ranking terms this row (and its head) use: MATCHING_WEIGHTS, MATCHING_DEFAULT_RELIABILITY (in 1/100
+    # points) and MATCHING_MIN_HOURS_PERCENT at the time it was computed.
+    w_skills = models.PositiveSmallIntegerField()
+    w_overlap = models.PositiveSmallIntegerField()
+    w_rate = models.PositiveSmallIntegerField()
+    w_quality = models.PositiveSmallIntegerField()
+    w_reliability = models.PositiveSmallIntegerField()
+    w_experience = models.PositiveSmallIntegerField()
+    w_hours = models.PositiveSmallIntegerField()
+    default_reliability_bp = models.IntegerField()
+    min_hours_percent = models.PositiveSmallIntegerField()
+    head_ready = models.BooleanField(default=False)
+    floor_total = models.BigIntegerField(null=True, blank=True)
+    floor_profile_id = models.BigIntegerField(null=True, blank=True)
+    candidates = models.PositiveIntegerField(default=0, help_text="Candidates passing the hard filters")
+    head_built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "job index rows"
+        indexes = [models.Index(fields=["job"], condition=models.Q(head_ready=True), name="job_index_ready_heads")]
+
+    def __str__(self) -> str:
+        return f"match index of job {self.job_id}"
+
+
+class MatchHeadRow(models.Model):
+    """One candidate of a job's materialized ranking head, with the signals its total is made of."""
+
+    # No database constraint: maintenance never waits on the job row, and a row left by a job deleted mid-way
+    # is unreachable (reads start from the JobIndex row) and swept by the weekly rebuild.
+    job = models.ForeignKey(
+        JobIndex, on_delete=models.CASCADE, related_name="head_rows", db_index=False, db_constraint=False
+    )
+    profile = models.ForeignKey(FreelancerProfile, on_delete=models.CASCADE, related_name="+")
+    total = models.IntegerField()
+    s_skills = models.IntegerField()
+    s_overlap = models.IntegerField()
+    s_rate = models.IntegerField()
+    s_quality = models.IntegerField()
+    s_reliability = models.IntegerField()
+    s_experience = models.IntegerField()
+    s_hours = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "-total", "profile"], name="match_head_rank")]
+        constraints = [models.UniqueConstraint(fields=["job", "profile"], name="match_head_row_unique")]
+
+    def __str__(self) -> str:
+        return f"profile {self.profile_id} in the head of job {self.job_id}"

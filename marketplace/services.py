@@ -150,6 +150,7 @@ def _contract_transition(
         fields += ["ended_at", "end_reason"]
     contract.full_clean()
     contract.save(update_fields=fields)
+    _refresh_match_index(contract.freelancer)  # committed hours follow the active contracts
     audit_record(
         actor=actor,
         action=action,
@@ -206,6 +207,7 @@ def contract_end(*, contract: Contract, actor: Any, reason: str) -> Contract:
     contract.end_reason = reason.strip()[:200]
     contract.full_clean()
     contract.save(update_fields=["status", "ended_at", "end_reason"])
+    _refresh_match_index(contract.freelancer)
     audit_record(
         actor=actor,
         action="contract.ended",
@@ -419,6 +421,7 @@ def job_post_create(*, actor: Any, organization: Organization, spec: JobSpec) ->
 def job_post_update(*, actor: Any, job: JobPost, spec: JobSpec) -> JobPost:
     _require_org_manager(actor, job.organization_id)
     job = _apply_job(JobPost.objects.select_for_update().get(pk=job.pk), spec)
+    _invalidate_match_head(job)
     audit_record(actor=actor, action="job_post.updated", target=job, organization=job.organization)
     return job
 
@@ -433,6 +436,7 @@ def job_post_set_status(*, actor: Any, job: JobPost, status: str) -> JobPost:
         raise ValidationError({"status": "Add at least one coverage window before opening the job."})
     before, job.status = job.status, status
     job.save(update_fields=["status", "updated_at"])
+    _invalidate_match_head(job)
     audit_record(
         actor=actor,
         action="job_post.status",
@@ -441,6 +445,13 @@ def job_post_set_status(*, actor: Any, job: JobPost, status: str) -> JobPost:
         data={"from": before, "to": status},
     )
     return job
+
+
+def _invalidate_match_head(job: JobPost) -> None:
+    """The job's ranking vector and head are recomputed on its next ranking (the job row is locked meanwhile)."""
+    from .matching.heads import job_index_invalidate
+
+    job_index_invalidate(job_id=job.pk)
 
 
 # --- Offers ----------------------------------------------------------------------------------------------
@@ -545,6 +556,7 @@ def offer_accept(*, offer: Offer, actor: Any) -> Contract:
     )
     contract.full_clean()
     contract.save()
+    _refresh_match_index(offer.freelancer)
     offer.status, offer.responded_at = OfferStatus.ACCEPTED, timezone.now()
     offer.save(update_fields=["status", "responded_at"])
     audit_record(actor=actor, action="offer.accepted", target=offer, organization=offer.organization)

@@ -306,6 +306,8 @@ MATCHING_WEIGHTS = {  # integer points per signal, must sum to 100; each signal 
 MATCHING_DEFAULT_RELIABILITY = env.int("MATCHING_DEFAULT_RELIABILITY", default=50)  # 0–100 assumed with no history
 # Hard filter: a freelancer's remaining weekly hours must reach this % of the job's hours.
 MATCHING_MIN_HOURS_PERCENT = env.int("MATCHING_MIN_HOURS_PERCENT", default=50)
+# Candidates kept in each job's materialized ranking head; pages within it are served without scanning profiles.
+MATCHING_HEAD_SIZE = env.int("MATCHING_HEAD_SIZE", default=200)
 OFFER_TTL_DAYS = env.int("OFFER_TTL_DAYS", default=7)  # pending offers expire after this many days
 PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)  # upload limit for profile photos
 

@@ -51,6 +51,7 @@ class FreelancerProfileFactory(factory.django.DjangoModelFactory):
 class ContractFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contract
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     freelancer = factory.SubFactory(FreelancerProfileFactory)
@@ -61,6 +62,12 @@ class ContractFactory(factory.django.DjangoModelFactory):
     currency = "USD"
     weekly_hour_cap = 40
     starts_on = factory.LazyFunction(lambda: dt.date(2026, 1, 5))
+
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        """Committed hours live on the matching index: keep it in step, as the contract services do."""
+        if create and extracted is not False:
+            match_index_refresh(profile=self.freelancer)
 
 
 class JobPostFactory(factory.django.DjangoModelFactory):

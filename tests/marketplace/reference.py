@@ -89,3 +89,25 @@ def reference_rank(job, week_start: dt.date) -> list[tuple[int, int, dict[str, i
         out.append((p.pk, total, s))
     out.sort(key=lambda r: (-r[1], r[0]))
     return out
+
+
+def assert_head_matches_reference(job, week_start: dt.date) -> bool:
+    """The head invariant, checked against the reference: when the job's head is ready, it holds exactly the
+    reference candidates above its floor, with their signals, and the exact candidate count. False: no head."""
+    from marketplace.matching.scoring import SIGNALS, above_floor
+    from marketplace.models import JobIndex, JobPost, MatchHeadRow
+
+    row = JobIndex.objects.filter(pk=job.pk).first()
+    if row is None or not row.head_ready:
+        return False
+    expected = reference_rank(JobPost.objects.get(pk=job.pk), week_start)
+    above = [r for r in expected if above_floor(r[1], r[0], row.floor_total, row.floor_profile_id)]
+    stored = [
+        (pid, total, dict(zip(SIGNALS, signals, strict=True)))
+        for pid, total, *signals in MatchHeadRow.objects.filter(job_id=job.pk)
+        .order_by("-total", "profile_id")
+        .values_list("profile_id", "total", *(f"s_{k}" for k in SIGNALS))
+    ]
+    assert stored == above
+    assert row.candidates == len(expected)
+    return True

@@ -31,7 +31,7 @@ def test_matches_endpoint_is_ranked_paginated_and_scoped(
         add_profile_details(FreelancerProfileFactory(), languages=[("en", 5)], skills=[("live-chat", 3)])
     client = client_for(seller_owner)
     client.get(f"/api/jobs/{job.pk}/matches/")
-    with django_assert_num_queries(15) as ctx:
+    with django_assert_num_queries(14) as ctx:
         response = client.get(f"/api/jobs/{job.pk}/matches/?page_size=2")
     body = response.json()
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from accounts.models import AuditEvent
 from marketplace import services
-from marketplace.models import Contract, Offer, OfferStatus
+from marketplace.models import Contract, MatchIndex, Offer, OfferStatus
 from tests.marketplace.factories import ContractFactory, OfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,35 @@ def test_paused_contract_counts_no_hours(org, freelancer, contract, seller_owner
     assert services.remaining_hours(freelancer.freelancer_profile) == 40
     ContractFactory(organization=org, freelancer=freelancer.freelancer_profile, weekly_hour_cap=15)
     assert services.remaining_hours(freelancer.freelancer_profile) == 25
+
+
+def _committed(profile) -> int:
+    return MatchIndex.objects.get(profile=profile).committed
+
+
+def test_committed_hours_on_the_index_follow_every_contract_transition(
+    org, seller_owner, freelancer_no_contract, outsider
+):
+    profile = freelancer_no_contract.freelancer_profile
+    assert _committed(profile) == 0
+    contract = services.offer_accept(
+        offer=_offer(org, seller_owner, profile, weekly_hour_cap=15), actor=freelancer_no_contract
+    )
+    assert _committed(profile) == 15
+    second = services.offer_accept(
+        offer=_offer(org, seller_owner, profile, weekly_hour_cap=10), actor=freelancer_no_contract
+    )
+    assert _committed(profile) == 25
+    services.contract_pause(contract=contract, actor=seller_owner, reason="Holiday")
+    assert _committed(profile) == 10
+    with pytest.raises(PermissionDenied):
+        services.contract_resume(contract=contract, actor=outsider)
+    assert _committed(profile) == 10  # a refused transition changes nothing
+    services.contract_resume(contract=contract, actor=seller_owner)
+    assert _committed(profile) == 25
+    services.contract_end(contract=second, actor=freelancer_no_contract, reason="Moving on")
+    assert _committed(profile) == 15
+    services.contract_pause(contract=contract, actor=seller_owner, reason="Holiday")
+    services.contract_end(contract=contract, actor=seller_owner, reason="Done")  # ending a paused one
+    assert _committed(profile) == 0
+    assert services.committed_hours(profile.pk) == 0

@@ -59,7 +59,7 @@ def test_job_detail_shows_ranked_candidates_with_constant_queries(
         add_profile_details(FreelancerProfileFactory(), languages=[("en", 5)], skills=[("customer-e-mail-support", 2)])
     client = client_for(seller_owner)
     client.get(f"/marketplace/jobs/{job.pk}/")
-    with django_assert_num_queries(21) as ctx:
+    with django_assert_num_queries(20) as ctx:
         response = client.get(f"/marketplace/jobs/{job.pk}/")
     assert response.content.count(b"<progress") == 2 * 7
     for _ in range(3):
