@@ -13,6 +13,7 @@ from tests.marketplace.factories import (
     add_profile_details,
     skill,
 )
+from tests.markup import duplicate_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,21 @@ def test_profile_editor_htmx_partials(client_for, freelancer_no_contract):
     response = client.post("/marketplace/profile/windows/", {"weekday": "0", "start": "22:00", "end": "02:00"})
     assert response.status_code == 302
     assert AvailabilityWindow.objects.filter(profile=profile).count() == 1
+
+
+def test_profile_editor_forms_have_their_own_ids(client_for, freelancer_no_contract):
+    """Skills and languages both have a "level": each section's label must find its own select."""
+    client = client_for(freelancer_no_contract)
+    page = client.get("/marketplace/profile/").content.decode()
+    assert duplicate_ids(page) == []
+    assert '<label for="skill-level">Level' in page and '<label for="language-level">Level (CEFR)' in page
+    refused = client.post(
+        "/marketplace/profile/windows/", {"weekday": "0", "start": "09:00", "end": "09:00"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'aria-describedby="window-end_helptext window-end_error"' in refused
+    assert '<small class="error" id="window-end_error">The window needs a length: end differs from start.</small>' in (
+        refused
+    )
 
 
 def test_profile_photo_is_validated(client_for, freelancer_no_contract):
