@@ -120,3 +120,33 @@ def zendesk_export(*, start: dt.datetime, agent_email: str) -> bytes:
 
 def _comment(pk: int, author: int, body: str, created_at: str) -> dict:
     return {"id": pk, "author_id": author, "plain_body": body, "public": True, "created_at": created_at}
+
+
+def conversation(*, contract, external_id: str, subject: str, started_at: dt.datetime, rows) -> Conversation:
+    """A helpdesk conversation of the contract's freelancer; rows are (role, name, text, minutes after the start)."""
+    from qa_scoring.models import Message
+
+    convo = Conversation.objects.create(
+        organization=contract.organization,
+        freelancer=contract.freelancer,
+        contract=contract,
+        source="zendesk",
+        external_id=external_id,
+        channel="email",
+        subject=subject,
+        started_at=started_at,
+        ended_at=started_at + dt.timedelta(minutes=rows[-1][3]),
+        message_count=len(rows),
+    )
+    Message.objects.bulk_create(
+        Message(
+            conversation=convo,
+            position=i,
+            author_role=role,
+            author_name=name,
+            sent_at=started_at + dt.timedelta(minutes=minutes),
+            text=text,
+        )
+        for i, (role, name, text, minutes) in enumerate(rows)
+    )
+    return convo
