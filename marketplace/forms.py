@@ -164,3 +164,9 @@ class OfferForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=200, required=False)
+
+
+class ContractReasonForm(ReasonForm):
+    reason = forms.CharField(
+        max_length=200, required=False, help_text="Needed to pause or end the contract; the other side reads it."
+    )
