@@ -104,3 +104,15 @@ def open_menu(page, name: str) -> None:
     link.click()
     page.wait_for_url(f"**{href}")
     page.wait_for_load_state()
+
+
+def answer_yes(page) -> list[str]:
+    """Accept the next confirmation the page asks; returns the list its question will be put in."""
+    asked: list[str] = []
+
+    def accept(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    return asked

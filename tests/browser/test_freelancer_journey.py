@@ -37,6 +37,7 @@ from vetting.models import Application, InterviewSlot
 
 from .arrange import review_submitted, starter_playbook
 from .journey import (
+    answer_yes,
     confirm_email,
     fits_a_phone,
     forget_the_rejected_form,
@@ -320,9 +321,12 @@ def submit_the_week(page, worked: int) -> Timesheet:
     page.get_by_role("link", name="Week view").click()
     totals = page.locator("#totals-h + table")
     assert rows_of(totals)[0][:3] == ["Amazon buyer-messages agent · Baltic Socks", format_minutes(worked), "Open"]
-    page.once("dialog", lambda dialog: dialog.accept())  # "Submit …? The week's entries are locked afterwards."
+    asked = answer_yes(page)
     totals.get_by_role("button", name="Submit the week of Amazon buyer-messages agent").click()
     assert status_message(page) == "Timesheet submitted."
+    assert asked == [
+        f"Submit {format_minutes(worked)} on Amazon buyer-messages agent? The week's entries are locked afterwards."
+    ]
     summary = text_of(page.locator("main > p").first)
     assert f"status Submitted · worked {format_minutes(worked)} · submitted {format_minutes(worked)}" in summary
     timesheet = Timesheet.objects.get()

@@ -29,7 +29,7 @@ from tests.conftest import make_staff
 from tests.marketplace.factories import ContractFactory, FreelancerProfileFactory
 
 from .arrange import DEFAULT_RUBRIC, PERFECT, conversation, review_submitted
-from .journey import fits_a_phone, log_in, open_menu, rows_of, status_message, text_of, week_start
+from .journey import answer_yes, fits_a_phone, log_in, open_menu, rows_of, status_message, text_of, week_start
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_data")]
 
@@ -180,11 +180,12 @@ def grade_with_autoqa(page) -> Review:
     scorecard.get_by_role("button", name="Save draft").click()
     expect(scorecard.get_by_text("Provisional score:")).to_contain_text("93.50 · draft saved")
 
-    page.once("dialog", lambda dialog: dialog.accept())  # "Submit? The review is locked afterwards."
+    asked = answer_yes(page)
     scorecard.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("status").first).to_have_text(
         "Review submitted. The freelancer and the seller are notified."
     )
+    assert asked == ["Submit? The review is locked afterwards."]
     assert text_of(page.locator("#scorecard .score-big")) == "93.50"
     assert text_of(page.locator("#scorecard .score-big + p")) == "Passed"
     review = Review.objects.get(reviewer__email="quinn@shiftdesk.test", kind="production")
