@@ -68,7 +68,7 @@ def sign_up(page, *, email: str, name: str, joining_as: str, company: str = "", 
         "seller": "I sell online and want to hire support freelancers",
         "freelancer": "I am a support freelancer looking for work",
     }[joining_as]
-    page.get_by_label(label).check()
+    assert page.get_by_label(label).is_checked()  # the landing page's link chose the side already
     if company:
         page.get_by_label("Company name").fill(company)
     if timezone_name:
