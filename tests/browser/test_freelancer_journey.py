@@ -106,11 +106,15 @@ def complete_the_profile(page, profile) -> None:
     skills.get_by_role("button", name="Add or update skill").click()
     expect(skills.get_by_role("listitem")).to_have_count(2)
 
+    # By keyboard: the section is swapped in place and the focus comes back to the button just pressed.
     languages = page.locator("#languages")
     languages.get_by_label("Language").select_option(label="English")
     languages.get_by_label("Level (CEFR)").select_option(label="C2 / native")
-    languages.get_by_role("button", name="Add or update language").click()
+    languages.get_by_label("Level (CEFR)").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
     expect(languages.get_by_role("listitem")).to_have_text(["English — C2 / native Remove"])
+    expect(languages.get_by_role("button", name="Add or update language")).to_be_focused()
 
     # An empty window is refused inline, in place, without losing the page.
     windows = page.locator("#windows")
