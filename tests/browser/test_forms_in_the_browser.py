@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -83,4 +85,35 @@ def test_a_pressed_button_shows_it_is_busy_and_a_second_press_sends_nothing(page
     assert [url.rsplit("/", 3)[-2:] for url in posts] == [["pause", ""]]  # one request went, not two
     contract.refresh_from_db()
     assert contract.status == ContractStatus.PAUSED
+    assert page.console_errors == []
+
+
+def test_an_upload_shows_its_progress_then_the_import_job(page, seller_owner, org, tmp_path, monkeypatch, settings):
+    from qa_scoring import tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(tasks.run_import_job, "delay_on_commit", lambda job_id: None)  # no worker in this test
+    export = tmp_path / "amazon-messages.csv"
+    rows = [f"C-{n},2026-11-02T09:{n % 60:02d}:00Z,customer,Buyer {n},Where is my parcel {n}?" for n in range(6000)]
+    export.write_text("conversation_id,sent_at,sender_type,sender_name,text\n" + "\n".join(rows) + "\n")
+    login(page, seller_owner.email, PASSWORD)
+    page.goto("/qa/import/")
+    # A slow uplink (about 150 kB/s), so the upload takes a few seconds, as a big export does.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": 150_000},
+    )
+    page.get_by_label("File").set_input_files(str(export))
+    page.get_by_role("button", name="Import").click()
+    # While the file goes up, the bar and its label say how far it is, and the button is busy.
+    expect(page.get_by_role("progressbar", name="Upload progress")).to_be_visible()
+    expect(page.locator("[data-progress-label]")).to_have_text(re.compile(r"^Uploading… [1-9][0-9]? %$"))
+    assert page.get_by_role("button", name="Import").get_attribute("aria-busy") == "true"
+    page.wait_for_url("**/qa/import/*/", timeout=60_000)
+    assert (
+        text_of(page.locator("#import-progress p").first)
+        == "Queued — waiting for a worker; this page updates by itself."
+    )
     assert page.console_errors == []
