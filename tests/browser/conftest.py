@@ -50,15 +50,23 @@ def browser():
         browser.close()
 
 
+def _new_page(browser, base_url: str, *, width: int = 1280, height: int = 900):
+    """A page in a browser context of its own; console errors and uncaught script errors land in
+    ``page.console_errors`` (the journeys assert it stays empty)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    new = context.new_page()
+    new.set_default_timeout(20_000)
+    errors: list[str] = []
+    new.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    new.on("pageerror", lambda exc: errors.append(str(exc)))
+    new.console_errors = errors
+    return context, new
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors
-    yield page
+    context, new = _new_page(browser, live_server.url)
+    yield new
     context.close()
 
 
@@ -66,19 +74,13 @@ def page(browser, live_server):
 def open_page(browser, live_server):
     """``open_page()`` → a new page in a browser context of its own (another person at another computer).
 
-    Console errors are collected on ``page.console_errors``; contexts close at the end of the test.
+    Contexts close at the end of the test.
     """
     contexts = []
 
     def make(*, width: int = 1280, height: int = 900):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+        context, new = _new_page(browser, live_server.url, width=width, height=height)
         contexts.append(context)
-        new = context.new_page()
-        new.set_default_timeout(20_000)
-        errors: list[str] = []
-        new.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        new.on("pageerror", lambda exc: errors.append(str(exc)))
-        new.console_errors = errors
         return new
 
     yield make
