@@ -47,7 +47,7 @@ def playbook_list(request):
         "rows": rows,
         "copy_form": CopyTemplateForm(templates=selectors.playbook_templates(actor=request.user)) if org else None,
         "organization": org,
-        "search_form": SearchForm(),
+        "search_form": SearchForm(auto_id="search-%s"),  # the filter form beside it has its own q
     }
     return render(request, "cms/playbook_list.html", context)
 
@@ -95,7 +95,7 @@ def copy_template(request):
         "rows": [(p, selectors.serve_path(p), links.get(p.pk)) for p in page.object_list],
         "copy_form": form,
         "organization": org,
-        "search_form": SearchForm(),
+        "search_form": SearchForm(auto_id="search-%s"),  # the filter form beside it has its own q
     }
     return render(request, "cms/playbook_list.html", context, status=400)
 

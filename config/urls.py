@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from marketplace.signup_page import signup
+
 from . import views
 
 # The admin logs in through allauth, so MFA and rate limits apply there too.
@@ -14,6 +16,7 @@ admin.site.site_title = "Shiftdesk admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("accounts.urls")),
+    path("accounts/signup/", signup, name="account_signup"),  # allauth's, with the side pre-selected from the link
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("config.api")),

@@ -37,17 +37,30 @@ class ProfileForm(forms.Form):
     tools = forms.ModelMultipleChoiceField(queryset=_active(Tool), required=False, widget=forms.CheckboxSelectMultiple)
 
 
-class SkillForm(forms.Form):
+class _ProfileSectionForm(forms.Form):
+    """The profile editor shows the skills, languages and windows forms on one page: each gets its own ids."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class SkillForm(_ProfileSectionForm):
+    id_prefix = "skill"
     skill = forms.ModelChoiceField(queryset=_active(Skill))
     level = forms.TypedChoiceField(choices=SkillLevel.choices, coerce=int, initial=SkillLevel.PROFICIENT)
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(_ProfileSectionForm):
+    id_prefix = "language"
     language = forms.ModelChoiceField(queryset=_active(Language))
     level = forms.TypedChoiceField(choices=CEFR.choices, coerce=int, label="Level (CEFR)", initial=CEFR.B2)
 
 
-class WindowForm(forms.Form):
+class WindowForm(_ProfileSectionForm):
+    id_prefix = "window"
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int)
     start = forms.TimeField(widget=TIME_WIDGET, validators=[validate_quarter_hour])
     end = forms.TimeField(
@@ -151,3 +164,9 @@ class OfferForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=200, required=False)
+
+
+class ContractReasonForm(ReasonForm):
+    reason = forms.CharField(
+        max_length=200, required=False, help_text="Needed to pause or end the contract; the other side reads it."
+    )

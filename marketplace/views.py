@@ -16,6 +16,7 @@ from accounts.models import MANAGE_ROLES, Organization
 from . import selectors, services
 from .filters import ContractFilter, JobFilter, OfferFilter, ProfileFilter
 from .forms import (
+    ContractReasonForm,
     JobForm,
     LanguageForm,
     OfferForm,
@@ -413,23 +414,26 @@ def contract_list(request):
     )
 
 
-@login_required
-def contract_detail(request, pk: int):
-    contract = get_for_actor(Contract, request.user, pk=pk)
+def _contract_page(request, contract: Contract, reason_form: ContractReasonForm, status: int = 200):
     context = {
         "contract": contract,
         "is_freelancer": contract.freelancer.user_id == request.user.pk,
         "can_manage": has_org_role(request.user, contract.organization_id, MANAGE_ROLES),
-        "reason_form": ReasonForm(),
+        "reason_form": reason_form,
     }
-    return render(request, "marketplace/contract_detail.html", context)
+    return render(request, "marketplace/contract_detail.html", context, status=status)
+
+
+@login_required
+def contract_detail(request, pk: int):
+    return _contract_page(request, get_for_actor(Contract, request.user, pk=pk), ContractReasonForm())
 
 
 @login_required
 @require_POST
 def contract_transition(request, pk: int, action: str):
     contract = get_for_actor(Contract, request.user, pk=pk)
-    form = ReasonForm(request.POST)
+    form = ContractReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     fn = {"pause": services.contract_pause, "resume": services.contract_resume, "end": services.contract_end}.get(
         action
@@ -440,5 +444,8 @@ def contract_transition(request, pk: int, action: str):
         fn(contract=contract, actor=request.user, reason=reason)
         messages.success(request, f"Contract {contract.title}: {action} done.")
     except ValidationError as exc:
+        if hasattr(exc, "error_dict"):  # e.g. the missing reason: shown next to its field, nothing changed
+            _form_errors(form, exc)
+            return _contract_page(request, get_for_actor(Contract, request.user, pk=pk), form, status=400)
         messages.error(request, " ".join(exc.messages))
     return redirect("marketplace:contract_detail", pk=contract.pk)

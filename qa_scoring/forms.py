@@ -143,7 +143,7 @@ class DisputeForm(forms.Form):
             self.fields[f"why_{s.criterion.key}"] = forms.CharField(
                 required=False,
                 max_length=2000,
-                label="Why is this grade wrong?",
+                label=f"Why is the grade on “{s.criterion.label}” wrong?",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 

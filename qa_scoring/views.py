@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,13 @@ PAGE_SIZE = 25
 
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _hx_redirect(url: str) -> HttpResponse:
+    """Send an HTMX request on to another page (HTMX follows HX-Redirect, not a 302)."""
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
 
 
 def _messages_error(request, exc: ValidationError) -> None:
@@ -357,6 +365,8 @@ def import_page(request):
                     for error in errors:
                         form.add_error(field if field in form.fields else None, error)
             else:
+                if request.headers.get("HX-Request") == "true":  # the upload went up with its progress bar
+                    return _hx_redirect(reverse("qa_scoring:import_detail", args=[job.pk]))
                 return redirect("qa_scoring:import_detail", pk=job.pk)
     jobs = selectors.import_job_list(actor=request.user)[:10]
     return render(request, "qa_scoring/import.html", {"form": form, "jobs": jobs}, status=status)

@@ -37,11 +37,15 @@ def _freelancer_review() -> str:
 
 
 def _playbook_page() -> str:
+    """The seller's own playbook's first procedure (its editing space may be an empty playbook: skip that)."""
     from cms.models import PlaybookPage, SOPPage
 
-    playbook = PlaybookPage.objects.live().filter(owner_organization__slug="northwind-goods").first()
     pages = SOPPage.objects.live().order_by("path")
-    page = (pages.descendant_of(playbook).first() if playbook else None) or pages.first()
+    for playbook in PlaybookPage.objects.live().filter(owner_organization__slug="northwind-goods").order_by("path"):
+        page = pages.descendant_of(playbook).first()
+        if page is not None:
+            return page.url
+    page = pages.first()
     return page.url if page else ""
 
 

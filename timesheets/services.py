@@ -122,7 +122,7 @@ def time_entry_clock_in(*, actor: Any, contract: Contract, at: dt.datetime | Non
     start = _minute(at or timezone.now())
     if TimeEntry.objects.filter(freelancer=profile, ended_at__isnull=True).exists():
         raise ValidationError({"contract": "You are already clocked in. Clock out first."})
-    if start < contract.started_at:
+    if start < _minute(contract.started_at):  # entries are whole minutes: the minute it was accepted counts
         raise ValidationError({"contract": "This contract has not started yet."})
     week = week_start_of(start)
     left = _cap_left(contract, week)
@@ -223,7 +223,7 @@ def time_entry_create_manual(
         errors["ended_at"] = "Time in the future cannot be recorded."
     elif _minutes(start, end) > MAX_ENTRY_MINUTES:
         errors["ended_at"] = f"An entry can last at most 16 h; this one lasts {format_minutes(_minutes(start, end))}."
-    elif start < contract.started_at or (contract.ended_at and end > contract.ended_at):
+    elif start < _minute(contract.started_at) or (contract.ended_at and end > contract.ended_at):
         errors["started_at"] = "The entry must lie inside the contract's life."
     elif week_start_of(start) != week_start_of(end - dt.timedelta(microseconds=1)):
         errors["ended_at"] = "An entry cannot cross the week boundary (Sunday 24:00 UTC); split it in two."

@@ -23,7 +23,7 @@ from marketplace.selectors import freelancer_profile_for
 from . import selectors, services
 from .filters import TimesheetFilter
 from .forms import DisputeForm, ManualEntryForm, PeriodForm, PlannedShiftForm, ResolveForm, RespondForm
-from .hours import minutes_to_hours
+from .hours import format_minutes, minutes_to_hours
 from .models import PlannedShift, TimeEntry, Timesheet, TimesheetStatus, week_start_of
 
 
@@ -92,13 +92,21 @@ def today(request):
     return render(request, "timesheets/today.html", context)
 
 
-def _clock_response(request, error: str | None = None):
+def _clock_response(request, error: str | None = None, notice: str | None = None):
     if request.htmx:
         context = _clock_context(request)
-        context["clock_error"] = error
-        return render(request, "timesheets/_clock.html", context, status=400 if error else 200)
+        week = week_start_of(timezone.now())
+        context.update(
+            clock_error=error,
+            clock_notice=notice,
+            week_start=week,
+            timesheets=selectors.week_timesheets(actor=request.user, week_start=week),
+        )
+        return render(request, "timesheets/_clock_response.html", context, status=400 if error else 200)
     if error:
         messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
     return redirect("timesheets:today")
 
 
@@ -126,10 +134,7 @@ def clock_out(request):
         stored = services.time_entry_clock_out(actor=request.user)
     except ValidationError as exc:
         return _clock_response(request, " ".join(exc.messages))
-    if not request.htmx:
-        total = sum(e.minutes for e in stored)
-        messages.success(request, f"Clocked out: {minutes_to_hours(total)} h recorded.")
-    return _clock_response(request)
+    return _clock_response(request, notice=f"Clocked out: {format_minutes(sum(e.minutes for e in stored))} recorded.")
 
 
 @login_required
@@ -165,7 +170,7 @@ def entry_new(request):
             except ValidationError as exc:
                 _errors_to_form(form, exc)
             else:
-                messages.success(request, f"Added {minutes_to_hours(entry.minutes)} h on {entry.contract.title}.")
+                messages.success(request, f"Added {format_minutes(entry.minutes)} on {entry.contract.title}.")
                 return redirect(f"{_week_url()}?week={entry.timesheet.week_start:%Y-%m-%d}")
     status = 400 if request.method == "POST" else 200
     return render(request, "timesheets/entry_form.html", {"form": form, "viewer_tz": tz_name}, status=status)

@@ -208,6 +208,11 @@ def board(request):
     )
 
 
+def _form(form_class, name: str, *args, **kwargs):
+    """The staff page shows several small forms at once: each gets its own element ids (``grade-notes``, …)."""
+    return form_class(*args, auto_id=f"{name.removesuffix('_form')}-%s", **kwargs)
+
+
 def _detail_context(request, application: Application, **forms) -> dict:
     grade_criteria = []
     if application.is_open and application.stage == Stage.ASSESSMENT:
@@ -222,22 +227,24 @@ def _detail_context(request, application: Application, **forms) -> dict:
         "checks_missing": services.checks_missing(application) if application.stage == Stage.CHECKS else [],
         "can_act": is_vetting_staff(request.user) and application.is_open,
         "can_suspend": is_platform_staff(request.user, "ops") and application.status == "approved",
-        "screen_form": ScoreNotesForm(),
-        "grade_form": GradeForm(criteria=grade_criteria) if grade_criteria else None,
-        "scorecard_form": ScorecardForm(),
-        "checks_form": ChecksForm(
+        "screen_form": _form(ScoreNotesForm, "screen_form"),
+        "grade_form": _form(GradeForm, "grade_form", criteria=grade_criteria) if grade_criteria else None,
+        "scorecard_form": _form(ScorecardForm, "scorecard_form"),
+        "checks_form": _form(
+            ChecksForm,
+            "checks_form",
             initial={
                 "identity_confirmed": application.identity_confirmed_at is not None,
                 "tax_form": application.tax_form,
                 "payout_method_set": application.payout_method_set,
-            }
+            },
         ),
-        "reference_form": ReferenceForm(),
-        "complete_form": NotesForm(),
-        "fail_form": RequiredNotesForm(),
-        "approve_form": NotesForm(),
-        "reject_form": RejectForm(),
-        "suspend_form": SuspendForm(),
+        "reference_form": _form(ReferenceForm, "reference_form"),
+        "complete_form": _form(NotesForm, "complete_form"),
+        "fail_form": _form(RequiredNotesForm, "fail_form"),
+        "approve_form": _form(NotesForm, "approve_form"),
+        "reject_form": _form(RejectForm, "reject_form"),
+        "suspend_form": _form(SuspendForm, "suspend_form"),
     }
     context.update(forms)
     return context
@@ -282,7 +289,7 @@ def screen(request, pk: int):
         request,
         pk,
         "screen_form",
-        ScoreNotesForm(request.POST),
+        _form(ScoreNotesForm, "screen_form", request.POST),
         lambda app, f: services.profile_screen_judge(
             actor=request.user, application=app, score=f.cleaned_data["score"], notes=f.cleaned_data["notes"]
         ),
@@ -294,7 +301,7 @@ def screen(request, pk: int):
 @require_POST
 def grade(request, pk: int):
     _require_vetting(request)
-    form = GradeForm(request.POST, criteria=grading.vetting_criteria())
+    form = _form(GradeForm, "grade_form", request.POST, criteria=grading.vetting_criteria())
     return _act(
         request,
         pk,
@@ -314,7 +321,7 @@ def scorecard(request, pk: int):
         request,
         pk,
         "scorecard_form",
-        ScorecardForm(request.POST),
+        _form(ScorecardForm, "scorecard_form", request.POST),
         lambda app, f: services.interview_scorecard_submit(
             actor=request.user, application=app, ratings=f.ratings(), notes=f.notes()
         ),
@@ -329,7 +336,7 @@ def checks(request, pk: int):
         request,
         pk,
         "checks_form",
-        ChecksForm(request.POST),
+        _form(ChecksForm, "checks_form", request.POST),
         lambda app, f: services.checks_record(actor=request.user, application=app, **f.cleaned_data),
         "Checks updated.",
     )
@@ -342,7 +349,7 @@ def reference(request, pk: int):
         request,
         pk,
         "reference_form",
-        ReferenceForm(request.POST),
+        _form(ReferenceForm, "reference_form", request.POST),
         lambda app, f: services.reference_add(actor=request.user, application=app, **f.cleaned_data),
         "Reference recorded.",
     )
@@ -355,7 +362,7 @@ def checks_complete(request, pk: int):
         request,
         pk,
         "complete_form",
-        NotesForm(request.POST),
+        _form(NotesForm, "complete_form", request.POST),
         lambda app, f: services.checks_complete(actor=request.user, application=app, notes=f.cleaned_data["notes"]),
         "Checks passed.",
     )
@@ -368,7 +375,7 @@ def stage_fail(request, pk: int):
         request,
         pk,
         "fail_form",
-        RequiredNotesForm(request.POST),
+        _form(RequiredNotesForm, "fail_form", request.POST),
         lambda app, f: services.stage_fail(actor=request.user, application=app, notes=f.cleaned_data["notes"]),
         "Stage failed; the application moved to the decision.",
     )
@@ -381,7 +388,7 @@ def approve(request, pk: int):
         request,
         pk,
         "approve_form",
-        NotesForm(request.POST),
+        _form(NotesForm, "approve_form", request.POST),
         lambda app, f: services.application_approve(actor=request.user, application=app, notes=f.cleaned_data["notes"]),
         "Approved. The candidate is told by e-mail.",
     )
@@ -394,7 +401,7 @@ def reject(request, pk: int):
         request,
         pk,
         "reject_form",
-        RejectForm(request.POST),
+        _form(RejectForm, "reject_form", request.POST),
         lambda app, f: services.application_reject(
             actor=request.user,
             application=app,
@@ -413,7 +420,7 @@ def suspend(request, pk: int):
         request,
         pk,
         "suspend_form",
-        SuspendForm(request.POST),
+        _form(SuspendForm, "suspend_form", request.POST),
         lambda app, f: services.freelancer_suspend(
             actor=request.user, application=app, reason=f.cleaned_data["reason"]
         ),

@@ -9,8 +9,80 @@ document.addEventListener("click", (event) => {
     });
   }
 });
+
+// A question before a consequential action: data-confirm on the form, or on the one button that needs it.
+function confirmationFor(form, submitter) {
+  return (submitter && submitter.dataset.confirm) || form.dataset.confirm || "";
+}
+
+// While a form is on its way the pressed button says so (Pico draws a spinner for aria-busy) and a second
+// press is ignored, so a slow action is visibly under way and never runs twice by accident.
+function submitterOf(form, submitter) {
+  return submitter || form.querySelector("button[type=submit], button:not([type]), input[type=submit]");
+}
+
+function markBusy(form, submitter) {
+  const button = submitterOf(form, submitter);
+  form.dataset.busy = "true";
+  form.setAttribute("aria-busy", "true");
+  if (button) button.setAttribute("aria-busy", "true");
+}
+
+function clearBusy(form) {
+  delete form.dataset.busy;
+  form.removeAttribute("aria-busy");
+  form.querySelectorAll("[aria-busy]").forEach((el) => el.removeAttribute("aria-busy"));
+}
+
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const message = form.dataset.confirm;
-  if (message && !window.confirm(message)) event.preventDefault();
+  if (form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) return; // htmx handles these (below)
+  if (form.dataset.busy) {
+    event.preventDefault();
+    return;
+  }
+  const message = confirmationFor(form, event.submitter);
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    return;
+  }
+  if (form.method.toLowerCase() === "post") markBusy(form, event.submitter);
+});
+
+// Coming back with the browser's back button shows the page as it was left: not busy any more.
+window.addEventListener("pageshow", () => document.querySelectorAll("form[data-busy]").forEach(clearBusy));
+
+document.addEventListener("htmx:confirm", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement)) return;
+  const trigger = event.detail.triggeringEvent;
+  const message = confirmationFor(form, trigger && trigger.submitter);
+  if (!message) return;
+  event.preventDefault();
+  if (window.confirm(message)) event.detail.issueRequest(true);
+});
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement)) return;
+  const trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+  markBusy(form, trigger && trigger.submitter);
+});
+
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.elt instanceof HTMLFormElement) clearBusy(event.detail.elt);
+});
+
+// Upload progress: a form with data-upload-progress="#id" fills that <progress> as the file goes up.
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const form = event.detail.elt;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.uploadProgress || !event.detail.lengthComputable) return;
+  const bar = document.querySelector(form.dataset.uploadProgress);
+  if (!bar) return;
+  const percent = Math.round((event.detail.loaded / event.detail.total) * 100);
+  bar.hidden = false;
+  bar.value = percent;
+  bar.textContent = `${percent} %`;
+  const label = document.querySelector(`[data-progress-label="${form.dataset.uploadProgress}"]`);
+  if (label) label.textContent = percent < 100 ? `Uploading… ${percent} %` : "Uploaded; checking the file…";
 });

@@ -84,3 +84,21 @@ def test_password_reset_sends_a_reset_link(client, seller_owner):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(("side", "checked"), [("seller", "id_account_type_0"), ("freelancer", "id_account_type_1")])
+def test_the_landing_links_pre_select_the_side(client, side, checked):
+    landing = client.get("/").content.decode()
+    assert f'href="/accounts/signup/?as={side}"' in landing
+    page = client.get(f"/accounts/signup/?as={side}").content.decode()
+    assert re.findall(r'<input type="radio" name="account_type" value="\w+" id="(\w+)"[^>]* checked', page) == [checked]
+
+
+def test_an_unknown_side_selects_nothing_and_a_posted_form_keeps_its_own_choice(client):
+    page = client.get("/accounts/signup/?as=admin").content.decode()
+    assert " checked" not in re.search(r"<fieldset id=\"id_account_type\".*?</fieldset>", page, re.S).group(0)
+    response = client.post("/accounts/signup/?as=seller", {"account_type": "freelancer", "email": "x"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert re.findall(r'name="account_type" value="(\w+)"[^>]* checked', body) == ["freelancer"]
+    assert User.objects.count() == 0

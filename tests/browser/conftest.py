@@ -50,13 +50,66 @@ def browser():
         browser.close()
 
 
+def _new_page(browser, base_url: str, *, width: int = 1280, height: int = 900):
+    """A page in a browser context of its own; console errors and uncaught script errors land in
+    ``page.console_errors`` (the journeys assert it stays empty)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    new = context.new_page()
+    new.set_default_timeout(20_000)
+    errors: list[str] = []
+    new.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    new.on("pageerror", lambda exc: errors.append(str(exc)))
+    new.console_errors = errors
+    return context, new
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.console_errors = errors
-    yield page
+    context, new = _new_page(browser, live_server.url)
+    yield new
     context.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """``open_page()`` → a new page in a browser context of its own (another person at another computer).
+
+    Contexts close at the end of the test.
+    """
+    contexts = []
+
+    def make(*, width: int = 1280, height: int = 900):
+        context, new = _new_page(browser, live_server.url, width=width, height=height)
+        contexts.append(context)
+        return new
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shipped_data(transactional_db):
+    """The data the migrations ship (taxonomy, the default QA rubric), back after an earlier test's flush.
+
+    Transactional tests (every live-server test) empty the tables when they end; the journeys start from what a
+    fresh installation holds, so they put the migrations' data back with the migrations' own functions
+    (both are idempotent).
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in [
+        ("marketplace.migrations.0004_seed_taxonomy", "seed"),
+        ("qa_scoring.migrations.0002_default_ecommerce_rubric", "create"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth's rate limits live in the cache, which outlives a test: start each browser test with none."""
+    from django.core.cache import cache
+
+    cache.clear()

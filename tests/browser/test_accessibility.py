@@ -1,12 +1,31 @@
-"""axe-core finds no serious or critical violations on the key pages, for visitors and each role."""
+"""axe-core finds no serious or critical violations on the key pages, for visitors and each role.
+
+The journeys' key pages are checked on the demo data (``seed_demo``), as each demo person: axe's serious and
+critical rules, no id used twice (a label or aria-describedby would find the wrong element), and no sideways
+scrolling of the page body at phone width (375 px).
+"""
+
+import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 
 from .a11y import axe_violations, login
+from .journey import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+DEMO_PASSWORD = "shiftdesk-demo"  # noqa: S105 - the demo data's password (accounts/demo.py)
+DEMO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
+DUPLICATE_IDS = """() => {
+  const seen = {};
+  document.querySelectorAll('[id]').forEach((el) => { seen[el.id] = (seen[el.id] || 0) + 1; });
+  return Object.keys(seen).filter((id) => seen[id] > 1).sort();
+}"""
 
 
 @pytest.fixture
@@ -19,20 +38,36 @@ def a11y_page(browser, live_server):
     context.close()
 
 
-def test_public_pages(a11y_page):
+def problems(page) -> list[str]:
+    """What is wrong with the current page: axe (serious/critical), ids used twice, sideways scrolling on a phone."""
+    found = axe_violations(page)
+    found += [f"duplicate id “{i}”" for i in page.evaluate(DUPLICATE_IDS)]
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size(size)
+    if width > PHONE["width"]:
+        found.append(f"the page is {width} px wide at 375 px")
+    return found
+
+
+def audit(page, urls) -> dict[str, list[str]]:
     found = {}
-    for url in ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
-        a11y_page.goto(url)
-        found[url] = axe_violations(a11y_page)
+    for url in urls:
+        response = page.goto(url)
+        assert response.status == 200, url
+        found[url] = problems(page)
+    return found
+
+
+def test_public_pages(a11y_page):
+    found = audit(a11y_page, ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"])
     assert found == {url: [] for url in found}
 
 
 def test_seller_pages(a11y_page, seller_owner, seller_member):
     login(a11y_page, seller_owner.email, PASSWORD)
-    found = {}
-    for url in ["/", "/orgs/acme/members/", "/orgs/acme/api-keys/", "/orgs/acme/audit/"]:
-        a11y_page.goto(url)
-        found[url] = axe_violations(a11y_page)
+    found = audit(a11y_page, ["/", "/orgs/acme/members/", "/orgs/acme/api-keys/", "/orgs/acme/audit/"])
     assert found == {url: [] for url in found}
 
 
@@ -41,3 +76,173 @@ def test_staff_login_with_totp_and_dashboard(a11y_page, staff):
 
     assert a11y_page.get_by_role("heading", name="Platform staff").is_visible()
     assert axe_violations(a11y_page) == []
+
+
+def test_a_form_refused_shows_its_errors_accessibly(a11y_page):
+    """The sign-up form sent empty: every error inline, linked to its field, and still no violation."""
+    a11y_page.goto("/accounts/signup/")
+    a11y_page.get_by_role("button", name="Create account").click()
+    a11y_page.wait_for_selector("small.error")
+    email = a11y_page.get_by_label("Email")
+    assert email.get_attribute("aria-invalid") == "true"
+    assert a11y_page.locator(f"#{email.get_attribute('aria-describedby').split()[-1]}").inner_text()
+    assert problems(a11y_page) == []
+
+
+def test_keyboard_users_skip_to_the_content(a11y_page):
+    a11y_page.goto("/accounts/login/")
+    a11y_page.keyboard.press("Tab")
+    skip = a11y_page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("el => el === document.activeElement") is True
+    assert skip.is_visible()  # shown while it has the focus
+    a11y_page.keyboard.press("Enter")
+    assert a11y_page.evaluate("location.hash") == "#main"
+
+
+# --- the journeys' key pages, on the demo data ---------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(shipped_data):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def _one_per_stage(Application) -> list[int]:  # noqa: N803 - the model class
+    first = {}
+    for pk, stage, status in Application.objects.order_by("pk").values_list("pk", "stage", "status"):
+        first.setdefault((stage, status), pk)
+    assert {stage for stage, _ in first} == {"profile_screen", "assessment", "interview", "checks", "decision"}
+    return sorted(first.values())
+
+
+def _paths():
+    from billing.models import Invoice
+    from cms.models import PlaybookPage, SOPPage
+    from marketplace.models import Contract, JobPost
+    from qa_scoring.models import Dispute, Review
+    from timesheets.models import Timesheet
+    from vetting.models import Application
+
+    job = JobPost.objects.filter(organization__slug="northwind-goods", status="open").order_by("pk").first()
+    review = Review.objects.filter(kind="production", status="submitted").order_by("score", "pk").first()
+    playbooks = PlaybookPage.objects.live().filter(owner_organization__slug="northwind-goods").order_by("path")
+    playbook = next(p for p in playbooks if SOPPage.objects.live().descendant_of(p).exists())
+    return {
+        "job": f"/marketplace/jobs/{job.pk}/",
+        "contract": f"/marketplace/contracts/{Contract.objects.order_by('pk').first().pk}/",
+        "timesheet": f"/time/timesheets/{Timesheet.objects.get(status='submitted').pk}/",
+        "invoice": f"/billing/invoices/{Invoice.objects.get(status='open').pk}/",
+        "playbook": playbook.url,
+        "sop": SOPPage.objects.live().descendant_of(playbook).order_by("path").first().url,
+        "review": f"/qa/reviews/{review.pk}/",
+        "disputed": f"/qa/disputes/{Dispute.objects.get(status='open').pk}/",
+        # One application at each stage and status (the demo has them all).
+        "applications": [f"/vetting/staff/applications/{pk}/" for pk in _one_per_stage(Application)],
+    }
+
+
+def seller_pages(page, paths) -> dict[str, list[str]]:
+    login(page, "owner@northwind.example", DEMO_PASSWORD)
+    return audit(
+        page,
+        [
+            "/",
+            "/marketplace/jobs/",
+            paths["job"],  # ranked candidates with their breakdown
+            "/marketplace/jobs/new/",
+            paths["contract"],
+            "/time/approvals/",
+            paths["timesheet"],
+            "/qa/import/",
+            "/qa-ops/dashboard/",
+            "/billing/",
+            paths["invoice"],
+            "/playbooks/",
+            paths["playbook"],
+            paths["sop"],
+        ],
+    )
+
+
+def freelancer_pages(page, paths) -> dict[str, list[str]]:
+    login(page, "maria@freelancers.example", DEMO_PASSWORD)
+    return audit(
+        page,
+        [
+            "/marketplace/profile/",
+            "/vetting/",
+            "/marketplace/offers/",
+            "/time/",
+            "/time/week/",
+            "/time/entries/new/",
+            "/qa/reviews/mine/",
+            paths["review"],  # lost points and their SOP links
+            "/playbooks/coaching/",
+            "/billing/earnings/",
+        ],
+    )
+
+
+def reviewer_pages(page, paths) -> dict[str, list[str]]:
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+
+    from accounts.models import User
+    from qa_ops import services as qa_ops
+    from qa_scoring.models import Conversation, RubricVersion
+
+    qa = User.objects.get(email="qa@shiftdesk.example")
+    lead = User.objects.get(email="ops@shiftdesk.example")
+    unreviewed = Conversation.objects.filter(organization__slug="northwind-goods", reviews__isnull=True).order_by("pk")
+    open_session = qa_ops.calibration_session_create(
+        actor=lead,
+        organization=None,
+        title="Open calibration",
+        rubric_version=RubricVersion.objects.filter(status="published", rubric__kind="production").first(),
+        conversations=list(unreviewed[:2]),
+        participants=[qa, lead],
+        deadline=timezone.now() + dt.timedelta(days=2),
+    )
+    longest = Conversation.objects.annotate(size=Sum(Length("messages__text"))).order_by("-size").first()
+    login(page, qa.email, DEMO_PASSWORD, totp_secret=DEMO_TOTP)
+    found = audit(
+        page,
+        [
+            "/qa/",
+            "/qa-ops/assignments/mine/",
+            f"/qa/conversations/{longest.pk}/",  # a transcript long enough to scroll in its own box
+            "/qa/disputes/",
+            f"/qa-ops/calibration/{open_session.pk}/",
+        ],
+    )
+    # The scorecard being filled in (with its AutoQA suggestions), reached as a reviewer does.
+    page.goto(f"/qa/conversations/{unreviewed.first().pk}/")
+    page.get_by_role("button", name="Review this conversation").click()
+    page.wait_for_url("**/qa/reviews/*/")
+    found["the scorecard"] = problems(page)
+    found |= audit(page, ["/qa-ops/calibration/", "/qa-ops/dashboard/"])
+    page.context.clear_cookies()  # ops (also QA staff) resolve the dispute qa@ cannot: it is her own review
+    login(page, lead.email, DEMO_PASSWORD, totp_secret=DEMO_TOTP)
+    return found | audit(page, [paths["disputed"], "/billing/ops/"])
+
+
+def vetting_pages(page, paths) -> dict[str, list[str]]:
+    login(page, "vetting@shiftdesk.example", DEMO_PASSWORD, totp_secret=DEMO_TOTP)
+    # One application at each stage: the forms on the page differ (screen, grade, scorecard, checks, decision).
+    return audit(page, ["/vetting/staff/", "/vetting/staff/funnel/", "/vetting/staff/slots/", *paths["applications"]])
+
+
+def test_key_pages_of_each_journey(a11y_page, demo):
+    """One demo database for every role's pages (seeding it is the slow part); every problem is listed at once."""
+    paths = _paths()
+    found = {}
+    for role, pages in [
+        ("seller", seller_pages),
+        ("freelancer", freelancer_pages),
+        ("reviewer", reviewer_pages),
+        ("vetting", vetting_pages),
+    ]:
+        a11y_page.context.clear_cookies()
+        found |= {f"{role} {url}": issues for url, issues in pages(a11y_page, paths).items()}
+    assert len(found) == 14 + 10 + 10 + 3 + len(paths["applications"])  # every page was walked
+    assert found == {url: [] for url in found}

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.models import AvailabilityWindow, Contract, JobPost, Offer, OfferStatus, ProfileSkill
+from accounts.models import AuditEvent
+from marketplace.models import AvailabilityWindow, Contract, ContractStatus, JobPost, Offer, OfferStatus, ProfileSkill
 from tests.marketplace.factories import (
     ContractFactory,
     FreelancerProfileFactory,
@@ -13,6 +14,7 @@ from tests.marketplace.factories import (
     add_profile_details,
     skill,
 )
+from tests.markup import duplicate_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +129,21 @@ def test_profile_editor_htmx_partials(client_for, freelancer_no_contract):
     assert AvailabilityWindow.objects.filter(profile=profile).count() == 1
 
 
+def test_profile_editor_forms_have_their_own_ids(client_for, freelancer_no_contract):
+    """Skills and languages both have a "level": each section's label must find its own select."""
+    client = client_for(freelancer_no_contract)
+    page = client.get("/marketplace/profile/").content.decode()
+    assert duplicate_ids(page) == []
+    assert '<label for="skill-level">Level' in page and '<label for="language-level">Level (CEFR)' in page
+    refused = client.post(
+        "/marketplace/profile/windows/", {"weekday": "0", "start": "09:00", "end": "09:00"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'aria-describedby="window-end_helptext window-end_error"' in refused
+    assert '<small class="error" id="window-end_error">The window needs a length: end differs from start.</small>' in (
+        refused
+    )
+
+
 def test_profile_photo_is_validated(client_for, freelancer_no_contract):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -203,3 +220,26 @@ def test_freelancer_search_is_for_sellers(client_for, seller_owner, freelancer, 
     with django_assert_num_queries(len(ctx.captured_queries)):
         response = client.get("/marketplace/freelancers/?language=&timezone=Asia/Manila")
     assert response.content.count(b"/marketplace/freelancers/") >= 4
+
+
+@pytest.mark.parametrize(
+    ("action", "error"), [("end", "Say why the contract ends."), ("pause", "Say why the contract is paused.")]
+)
+def test_ending_or_pausing_without_a_reason_is_refused_next_to_the_field(
+    client_for, seller_owner, contract, action, error
+):
+    response = client_for(seller_owner).post(f"/marketplace/contracts/{contract.pk}/{action}/", {"reason": " "})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="id_reason_helptext id_reason_error"' in body
+    assert f'<small class="error" id="id_reason_error">{error}</small>' in body
+    contract.refresh_from_db()
+    assert (contract.status, contract.end_reason, contract.ended_at) == (ContractStatus.ACTIVE, "", None)
+    assert not AuditEvent.objects.filter(action__startswith="contract.").exists()
+
+
+def test_the_end_button_asks_before_it_ends(client_for, seller_owner, contract):
+    page = client_for(seller_owner).get(f"/marketplace/contracts/{contract.pk}/").content.decode()
+    assert (
+        f'data-confirm="End “{contract.title}”? It cannot be restarted; time can no longer be recorded on it."' in page
+    )

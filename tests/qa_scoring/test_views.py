@@ -164,6 +164,44 @@ def test_import_page_queues_a_job_and_reports_progress(
     assert Conversation.objects.get().organization == org
 
 
+def test_upload_with_htmx_goes_on_to_the_job_page(
+    client_for, seller_member, org, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """The upload form posts through HTMX (for its progress bar); HTMX follows HX-Redirect, not a 302."""
+    settings.MEDIA_ROOT = tmp_path
+    upload = io.BytesIO(
+        b"conversation_id,sent_at,sender_type,sender_name,text\nC-1,2026-11-02T09:00:00Z,customer,A,Hi\n"
+    )
+    upload.name = "amazon.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(seller_member).post(
+            reverse("qa_scoring:import"), {"organization": org.pk, "file": upload, "format": ""}, HTTP_HX_REQUEST="true"
+        )
+    job = ImportJob.objects.get()
+    assert (response.status_code, response["HX-Redirect"]) == (204, reverse("qa_scoring:import_detail", args=[job.pk]))
+
+
+def test_upload_errors_come_back_inline_for_htmx(client_for, seller_member, org):
+    page = client_for(seller_member).get(reverse("qa_scoring:import")).content.decode()
+    assert 'hx-encoding="multipart/form-data"' in page and 'data-upload-progress="#upload-progress"' in page
+    response = client_for(seller_member).post(
+        reverse("qa_scoring:import"), {"organization": org.pk, "format": ""}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 400  # swapped in place (base.html's htmx-config swaps 400 answers)
+    assert 'aria-describedby="id_file_helptext id_file_error"' in body
+    assert '<small class="error" id="id_file_error">This field is required.</small>' in body
+    assert ImportJob.objects.count() == 0
+
+
+def test_a_queued_job_says_it_is_waiting(client_for, seller_member, org):
+    job = ImportJob.objects.create(organization=org, filename="big.json", size=1000)
+    partial = client_for(seller_member).get(reverse("qa_scoring:import_detail", args=[job.pk]), HTTP_HX_REQUEST="true")
+    body = partial.content.decode()
+    assert "Queued — waiting for a worker; this page updates by itself." in body
+    assert '<progress value="0" max="100" aria-label="Import progress">' in body
+
+
 def test_running_job_polls(client_for, seller_member, org):
     job = ImportJob.objects.create(
         organization=org, filename="big.json", size=1000, status="running", total_records=10, imported=5

@@ -35,6 +35,36 @@ def test_clock_in_then_out_records_whole_minutes(freelancer, contract, clock):
     assert actions == ["time_entry.clocked_in", "time_entry.clocked_out"]
 
 
+def test_clock_in_in_the_minute_the_contract_was_accepted(freelancer, contract, clock):
+    """Entries are whole minutes: accepting at 09:00:42 and clocking in at 09:00:50 starts the entry at 09:00."""
+    contract.started_at = at(18, 9, 0) + dt.timedelta(seconds=42)
+    contract.save(update_fields=["started_at"])
+    clock.set(at(18, 9, 0) + dt.timedelta(seconds=50))
+    entry = services.time_entry_clock_in(actor=freelancer, contract=contract)
+    assert (entry.started_at, entry.is_running) == (at(18, 9, 0), True)
+
+
+def test_clock_in_before_the_contract_started_is_refused(freelancer, contract, clock):
+    contract.started_at = at(18, 9, 0) + dt.timedelta(seconds=42)
+    contract.save(update_fields=["started_at"])
+    clock.set(at(18, 8, 59) + dt.timedelta(seconds=59))
+    with pytest.raises(ValidationError) as exc:
+        services.time_entry_clock_in(actor=freelancer, contract=contract)
+    assert exc.value.message_dict == {"contract": ["This contract has not started yet."]}
+    assert TimeEntry.objects.count() == 0
+
+
+def test_manual_time_from_the_minute_the_contract_was_accepted(freelancer, contract, clock):
+    contract.started_at = at(18, 9, 0) + dt.timedelta(seconds=42)
+    contract.save(update_fields=["started_at"])
+    entry = manual(freelancer, contract, at(18, 9, 0), at(18, 10, 0))
+    assert (entry.started_at, entry.minutes) == (at(18, 9, 0), 60)
+    with pytest.raises(ValidationError) as exc:
+        manual(freelancer, contract, at(18, 8, 59), at(18, 9, 0))
+    assert exc.value.message_dict == {"started_at": ["The entry must lie inside the contract's life."]}
+    assert TimeEntry.objects.count() == 1
+
+
 def test_second_clock_in_is_refused(freelancer, contract, other_contract):
     services.time_entry_clock_in(actor=freelancer, contract=contract)
     with pytest.raises(ValidationError) as exc:

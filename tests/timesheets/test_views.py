@@ -43,6 +43,27 @@ def test_clock_in_and_out_with_htmx(client_for, freelancer, contract, clock):
     assert TimeEntry.objects.get().minutes == 45
 
 
+def test_clocking_out_says_what_was_recorded_and_refreshes_the_week(client_for, freelancer, contract, clock):
+    client = client_for(freelancer)
+    client.post("/time/clock-in/", {"contract": contract.pk}, HTTP_HX_REQUEST="true")
+    clock.advance(minutes=95)
+    body = client.post("/time/clock-out/", HTTP_HX_REQUEST="true").content.decode()
+    assert '<p class="message message-success" role="status">Clocked out: 1 h 35 min recorded.</p>' in body
+    # This week's totals are swapped in out of band, so the Today page never shows stale hours.
+    assert '<section id="week-summary" aria-labelledby="week-h" hx-swap-oob="true">' in body
+    assert "<td>1 h 35 min</td><td>Open</td>" in body
+    page = client.get("/time/").content.decode()
+    assert '<section id="week-summary" aria-labelledby="week-h">' in page and "<td>1 h 35 min</td>" in page
+
+
+def test_clocking_out_without_htmx_says_it_on_the_next_page(client_for, freelancer, contract, clock):
+    client = client_for(freelancer)
+    client.post("/time/clock-in/", {"contract": contract.pk})
+    clock.advance(minutes=30)
+    response = client.post("/time/clock-out/", follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Clocked out: 0 h 30 min recorded."]
+
+
 def test_clock_in_on_someone_elses_contract_is_404(client_for, freelancer, erin_contract):
     response = client_for(freelancer).post("/time/clock-in/", {"contract": erin_contract.pk})
     assert response.status_code == 404

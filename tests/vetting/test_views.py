@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.markup import duplicate_ids
 from tests.vetting.conftest import GOOD_GRADES, make_candidate, to_stage
 from tests.vetting.factories import InterviewSlotFactory, ScenarioFactory
 from vetting import services
@@ -349,3 +350,24 @@ def test_incomplete_profile_is_pointed_to_the_profile_editor(client_for, db):
     assert "Before you apply, complete your profile: bio." in body
     assert 'href="/marketplace/profile/"' in body
     assert "Submit my application" not in body
+
+
+@pytest.mark.parametrize("stage", [Stage.PROFILE_SCREEN, Stage.ASSESSMENT, Stage.CHECKS, Stage.DECISION])
+def test_each_form_on_the_staff_page_has_its_own_ids(client_for, vetting_staff, application, scenarios, stage):
+    """Several small forms share the page (notes to pass, to fail, to approve, to reject): a label finds its own."""
+    to_stage(application, stage, vetting_staff)
+    page = client_for(vetting_staff).get(f"/vetting/staff/applications/{application.pk}/").content.decode()
+    assert duplicate_ids(page) == []
+    if stage == Stage.DECISION:
+        assert '<label for="approve-notes">Notes</label>' in page and '<label for="reject-notes">Notes</label>' in page
+    else:
+        assert '<label for="fail-notes">Why</label>' in page
+
+
+def test_a_refused_form_comes_back_with_its_own_ids_and_error(client_for, vetting_staff, application):
+    response = client_for(vetting_staff).post(f"/vetting/staff/applications/{application.pk}/screen/", {"score": ""})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="screen-score_error"' in body
+    assert '<small class="error" id="screen-score_error">This field is required.</small>' in body
+    assert duplicate_ids(body) == []
