@@ -4,7 +4,7 @@ from django.db import transaction
 
 from .matching import availability
 from .matching.heads import job_index_invalidate
-from .matching.index import match_index_refresh_many, match_index_remove
+from .matching.index import match_index_refresh_many
 from .models import (
     AvailabilityWindow,
     Channel,
@@ -87,6 +87,13 @@ class TermAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # Profiles' and jobs' bit masks use the bit: fixed once saved; terms retire by becoming inactive.
+        return ["bit"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 admin.site.register(Skill, TermAdmin)
 admin.site.register(Channel, TermAdmin)
@@ -135,14 +142,11 @@ class FreelancerProfileAdmin(ProfileIndexSync, admin.ModelAdmin):
     readonly_fields = ["vetting_status", "vetting_score", "iqs_90d", "iqs_review_count", "reliability"]
     inlines = [ProfileSkillInline, ProfileLanguageInline, AvailabilityWindowInline]
 
-    @transaction.atomic
+    # A deleted profile leaves the index and every head by itself (marketplace.apps); nothing to refresh after.
     def delete_model(self, request, obj):
-        match_index_remove(profile_ids=[obj.pk])  # out of every head and its count first
         admin.ModelAdmin.delete_model(self, request, obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        match_index_remove(profile_ids=list(queryset.values_list("pk", flat=True)))
         admin.ModelAdmin.delete_queryset(self, request, queryset)
 
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import pre_delete
 
 
 def _overlap(a, b):
@@ -22,6 +23,14 @@ def _sqlite_functions(sender, connection, **kwargs) -> None:
         connection.connection.create_function("sd_popcount", 1, _popcount, deterministic=True)
 
 
+def _profile_leaves_the_index(sender, instance, **kwargs) -> None:
+    """A profile deleted by any path (admin, a deleted user's cascade, a script) first leaves every ranking head
+    and its candidate count. Derived-data upkeep, like a trigger — no domain flow runs here."""
+    from .matching.index import match_index_remove
+
+    match_index_remove(profile_ids=[instance.pk])
+
+
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     default_auto_field = "django.db.models.BigAutoField"
@@ -30,3 +39,6 @@ class MarketplaceConfig(AppConfig):
         from . import selectors  # noqa: F401  (registers access scopes)
 
         connection_created.connect(_sqlite_functions, dispatch_uid="marketplace_sqlite_functions")
+        pre_delete.connect(
+            _profile_leaves_the_index, sender=self.get_model("FreelancerProfile"), dispatch_uid="profile_leaves_index"
+        )

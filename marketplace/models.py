@@ -159,8 +159,34 @@ class TaxonomyTerm(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # Every MatchIndex/JobIndex mask stores this bit: renumbering a term would silently re-label them.
+        stored = self._stored_bit()
+        if stored is not None and stored != self.bit:
+            raise ValidationError({"bit": f"The bit of a saved term is fixed (it is {stored})."})
+        super().save(*args, **kwargs)
 
-_BIT_HELP = "Position in the matching bit mask (0–62), unique within this taxonomy. Never reuse a deleted term's bit."
+    def clean(self) -> None:
+        super().clean()
+        stored = self._stored_bit()
+        if stored is not None and stored != self.bit:
+            raise ValidationError(
+                {"bit": f"The bit of a saved term is fixed (it is {stored}): profile and job masks use it."}
+            )
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Taxonomy terms are never deleted (their bit must not be reused): make them inactive.")
+
+    def _stored_bit(self) -> int | None:
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("bit", flat=True).first()
+
+
+_BIT_HELP = (
+    "Position in the matching bit mask (0–62), unique within this taxonomy; fixed once saved."
+    " Retire a term by making it inactive."
+)
 
 
 class Skill(TaxonomyTerm):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization
+from marketplace.matching.index import match_index_refresh
 from marketplace.models import Contract, ContractStatus, FreelancerProfile
 
 from .models import EntrySource, PlannedShift, TimeEntry, Timesheet, TimesheetStatus, week_bounds, week_start_of
@@ -38,7 +39,7 @@ def _demo_contract() -> Contract | None:
         return existing
     start = timezone.now() - dt.timedelta(weeks=8)
     rate = profile.hourly_rate or 9
-    return Contract.objects.create(
+    contract = Contract.objects.create(
         organization=org,
         freelancer=profile,
         title="Amazon buyer messages (demo)",
@@ -49,6 +50,8 @@ def _demo_contract() -> Contract | None:
         starts_on=start.date(),
         started_at=start,
     )
+    match_index_refresh(profile=profile)  # her remaining hours count this contract in every ranking
+    return contract
 
 
 def _entries_for(contract: Contract, timesheet: Timesheet, slot: int, now: dt.datetime) -> int:

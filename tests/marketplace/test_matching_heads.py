@@ -342,3 +342,15 @@ def test_admin_edits_keep_the_index_and_the_heads_exact(ops_client):
     page = rank_job(job, with_count=True)
     assert (page.source, _ids(page), page.count) == ("built", _expected(job), 1)
     assert page.candidates[0].signals["skills"] == 10000  # a nice-to-have skill she has
+
+
+def test_a_profile_deleted_with_its_user_leaves_every_head_and_count():
+    job = _job()
+    a, b, c = (_candidate(rate) for rate in ("8.00", "9.00", "10.00"))
+    assert _ids(rank_job(job, with_count=True)) == [a.pk, b.pk, c.pk]
+    b.user.delete()  # the profile goes by cascade, not through any marketplace code
+    assert not MatchIndex.objects.filter(profile_id=b.pk).exists()
+    assert not MatchHeadRow.objects.filter(profile_id=b.pk).exists()
+    page = rank_job(job, with_count=True)
+    assert (page.source, _ids(page), page.count) == ("head", [a.pk, c.pk], 2)
+    assert assert_head_matches_reference(job, current_week_start())

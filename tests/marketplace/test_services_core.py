@@ -121,3 +121,41 @@ def test_setting_a_skill_twice_updates_its_level_and_refuses_others(freelancer_p
     with pytest.raises(PermissionDenied):
         services.profile_skill_set(profile=freelancer_profile, actor=outsider, skill=email_support, level=1)
     assert ProfileSkill.objects.get(profile=freelancer_profile).level == 3
+
+
+def test_a_saved_taxonomy_term_keeps_its_bit_and_is_retired_not_deleted():
+    from marketplace.models import Channel, Skill
+
+    skill = Skill.objects.get(slug="live-chat")
+    stored = skill.bit
+    skill.bit = 61
+    with pytest.raises(ValidationError, match="fixed"):
+        skill.full_clean()
+    with pytest.raises(ValidationError, match="fixed"):
+        skill.save()
+    channel = Channel.objects.first()
+    with pytest.raises(ValidationError, match="inactive"):
+        channel.delete()
+    assert Skill.objects.get(pk=skill.pk).bit == stored
+    assert Channel.objects.filter(pk=channel.pk).exists()
+    added = Skill.objects.create(name="Marketplace policy appeals", slug="policy-appeals")
+    assert added.bit not in set(Skill.objects.exclude(pk=added.pk).values_list("bit", flat=True))
+    added.name = "Policy appeals"
+    added.save()  # other fields still change
+    assert Skill.objects.get(pk=added.pk).name == "Policy appeals"
+
+
+def test_the_admin_shows_a_saved_terms_bit_read_only_and_offers_no_delete(client_for):
+    from marketplace.models import Skill
+    from tests.conftest import make_staff
+
+    ops = make_staff("root@shiftdesk.test", "ops")
+    ops.is_superuser = True
+    ops.save()
+    client = client_for(ops)
+    skill = Skill.objects.get(slug="live-chat")
+    page = client.get(f"/admin/marketplace/skill/{skill.pk}/change/").content.decode()
+    assert 'name="bit"' not in page and 'name="name"' in page
+    assert client.get("/admin/marketplace/skill/add/").content.decode().count('name="bit"') == 1
+    assert client.post(f"/admin/marketplace/skill/{skill.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Skill.objects.filter(pk=skill.pk).exists()
