@@ -2,6 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEvent
 from marketplace.models import AvailabilityWindow, Contract, ContractStatus, JobPost, Offer, OfferStatus, ProfileSkill
@@ -243,3 +245,44 @@ def test_the_end_button_asks_before_it_ends(client_for, seller_owner, contract):
     assert (
         f'data-confirm="End “{contract.title}”? It cannot be restarted; time can no longer be recorded on it."' in page
     )
+
+
+def _grow(kind, org, freelancer_profile):
+    if kind == "offers":
+        OfferFactory(organization=org, freelancer=freelancer_profile)
+    elif kind == "contracts":
+        ContractFactory(organization=org, freelancer=freelancer_profile)
+    elif kind == "freelancers":
+        add_profile_details(FreelancerProfileFactory(), languages=[("en", 5)], skills=[("live-chat", 2)])
+    else:  # profile rows: a skill, a language, a window each time
+        n = AvailabilityWindow.objects.filter(profile=freelancer_profile).count()
+        AvailabilityWindow.objects.create(
+            profile=freelancer_profile, weekday=n % 7, start=dt.time(8 + n // 7), end=dt.time(9 + n // 7)
+        )
+
+
+@pytest.mark.parametrize(
+    ("side", "url", "kind"),
+    [
+        ("seller", "/marketplace/offers/", "offers"),
+        ("seller", "/marketplace/contracts/", "contracts"),
+        ("seller", "/marketplace/freelancers/", "freelancers"),
+        ("freelancer", "/marketplace/offers/", "offers"),
+        ("freelancer", "/marketplace/contracts/", "contracts"),
+        ("freelancer", "/marketplace/profile/", "windows"),
+    ],
+)
+def test_every_list_page_costs_the_same_queries_with_one_row_or_five(
+    client_for, org, seller_owner, freelancer_profile, django_assert_num_queries, side, url, kind
+):
+    client = client_for(seller_owner if side == "seller" else freelancer_profile.user)
+    _grow(kind, org, freelancer_profile)
+    assert client.get(url).status_code == 200  # warm session and caches
+    with CaptureQueriesContext(connection) as one:
+        first = client.get(url)
+    for _ in range(4):
+        _grow(kind, org, freelancer_profile)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.content) > len(first.content)  # the four new rows are on the page
