@@ -26,4 +26,5 @@ class Command(BaseCommand):
             self.stdout.write("The QA roll-ups equal a fresh aggregation.")
             return
         reviews, criteria = rollups.rebuild()
-        self.stdout.write(f"Rebuilt the QA roll-ups: {reviews} review rows, {criteria} criterion rows.")
+        if options.get("verbosity", 1):
+            self.stdout.write(f"Rebuilt the QA roll-ups: {reviews} review rows, {criteria} criterion rows.")
