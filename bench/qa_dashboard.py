@@ -187,8 +187,8 @@ def fill(reviews: int, freelancers: int) -> None:
 
     with step("rebuild_qa_rollups (weekly review and criterion roll-ups)"):
         call_command("rebuild_qa_rollups", verbosity=0)
-    with connection.cursor() as cur, step("ANALYZE"):
-        cur.execute("ANALYZE")
+    with connection.cursor() as cur, step("VACUUM ANALYZE"):
+        cur.execute("VACUUM ANALYZE")
 
 
 def measure(repeats: int) -> None:

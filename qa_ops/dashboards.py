@@ -158,31 +158,44 @@ def iqs_trend(actor: Any, f: Filters) -> Chart:
 def heatmap(actor: Any, f: Filters) -> Chart:
     """Average points lost per criterion and freelancer: weight × (max − avg value) / (max − min).
 
-    Points lost are linear in the value, so the roll-up keeps the sum and count of rated values per week and the
-    weights are applied to the few result rows.
+    Points lost are linear in the value, so the roll-up keeps the sum and count of rated values per week; the
+    database sums a period's weeks per (freelancer, criterion) and joins the e-mails to those result rows, and
+    the weights are applied to them here.
     """
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
     from marketplace.models import FreelancerProfile
     from qa_scoring.models import Criterion
 
-    rows = list(
+    sums = (
         rollups(CriterionRollup, actor, f)
         .values_list("freelancer_id", "criterion_id")
         .annotate(n=Sum("scores"), total=Sum("value_sum"))
         .filter(n__gt=0)
         .order_by()
     )
+    sql, params = sums.query.sql_with_params()
+    q = connection.ops.quote_name
+    profiles, users = q(FreelancerProfile._meta.db_table), q(get_user_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.{q('freelancer_id')}, s.{q('criterion_id')}, s.{q('n')}, s.{q('total')}, u.{q('email')} "  # noqa: S608
+            f"FROM ({sql}) s LEFT JOIN {profiles} p ON p.{q('id')} = s.{q('freelancer_id')} "
+            f"LEFT JOIN {users} u ON u.{q('id')} = p.{q('user_id')}",
+            params,
+        )
+        rows = cursor.fetchall()
     criteria = {
-        c.pk: c
+        c.pk: (c.key, Decimal(c.weight), Decimal(c.scale_max), Decimal(c.scale_max - c.scale_min))
         for c in Criterion.objects.filter(pk__in={r[1] for r in rows}).only("key", "weight", "scale_min", "scale_max")
     }
-    people = dict(
-        FreelancerProfile.objects.filter(pk__in={r[0] for r in rows if r[0]}).values_list("pk", "user__email")
-    )
+    cent = Decimal("0.01")
     out = []
-    for freelancer_id, criterion_id, n, total in rows:
-        c = criteria[criterion_id]
-        lost = Decimal(c.weight) * (c.scale_max - Decimal(total) / n) / (c.scale_max - c.scale_min)
-        out.append([people.get(freelancer_id, "—"), c.key, _dec(lost), n])
+    for _freelancer_id, criterion_id, n, total, email in rows:
+        key, weight, top, span = criteria[criterion_id]
+        lost = weight * (top - Decimal(total) / n) / span
+        out.append([email or "—", key, lost.quantize(cent), int(n)])
     out.sort(key=lambda row: (row[0], row[1]))
     return Chart(
         "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, {}

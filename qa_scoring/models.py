@@ -460,7 +460,7 @@ class CriterionRollup(models.Model):
     rubric_version_id = models.BigIntegerField()
     criterion_id = models.BigIntegerField()
     scores = models.IntegerField(default=0)
-    value_sum = models.BigIntegerField(default=0)
+    value_sum = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
