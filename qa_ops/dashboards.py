@@ -18,11 +18,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.access import is_user, organization_ids, scoped
-from qa_scoring.models import CriterionRollup, ReviewKind, ReviewRollup, ReviewStatus
+from qa_scoring.models import CriterionRollup, Review, ReviewKind, ReviewRollup, ReviewStatus
 from qa_scoring.rollups import week_of
 from qa_scoring.scoring import DEFAULT_PASS_MARK
 from qa_scoring.selectors import _freelancer_conversation_q, is_qa_staff
@@ -177,26 +177,28 @@ def heatmap(actor: Any, f: Filters) -> Chart:
     )
     sql, params = sums.query.sql_with_params()
     q = connection.ops.quote_name
-    profiles, users = q(FreelancerProfile._meta.db_table), q(get_user_model()._meta.db_table)
+    tables = {
+        "criteria": q(Criterion._meta.db_table),
+        "profiles": q(FreelancerProfile._meta.db_table),
+        "users": q(get_user_model()._meta.db_table),
+    }
+    # Code-point order, as Python sorts strings (PostgreSQL's "C" collation; SQLite compares bytes anyway).
+    binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.{q('freelancer_id')}, s.{q('criterion_id')}, s.{q('n')}, s.{q('total')}, u.{q('email')} "  # noqa: S608
-            f"FROM ({sql}) s LEFT JOIN {profiles} p ON p.{q('id')} = s.{q('freelancer_id')} "
-            f"LEFT JOIN {users} u ON u.{q('id')} = p.{q('user_id')}",
-            params,
+            "SELECT COALESCE(u.email, %s), c.key, c.weight, c.scale_min, c.scale_max, s.n, s.total "  # noqa: S608
+            f"FROM ({sql}) s JOIN {tables['criteria']} c ON c.id = s.criterion_id "
+            f"LEFT JOIN {tables['profiles']} p ON p.id = s.freelancer_id "
+            f"LEFT JOIN {tables['users']} u ON u.id = p.user_id "
+            f"ORDER BY COALESCE(u.email, %s){binary}, c.key{binary}, c.id",
+            ["—", *params, "—"],
         )
         rows = cursor.fetchall()
-    criteria = {
-        c.pk: (c.key, Decimal(c.weight), Decimal(c.scale_max), Decimal(c.scale_max - c.scale_min))
-        for c in Criterion.objects.filter(pk__in={r[1] for r in rows}).only("key", "weight", "scale_min", "scale_max")
-    }
     cent = Decimal("0.01")
-    out = []
-    for _freelancer_id, criterion_id, n, total, email in rows:
-        key, weight, top, span = criteria[criterion_id]
-        lost = weight * (top - Decimal(total) / n) / span
-        out.append([email or "—", key, lost.quantize(cent), int(n)])
-    out.sort(key=lambda row: (row[0], row[1]))
+    out = [
+        [label, key, (Decimal(weight) * (top - Decimal(total) / n) / (top - bottom)).quantize(cent), int(n)]
+        for label, key, weight, bottom, top, n, total in rows
+    ]
     return Chart(
         "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, {}
     )
@@ -223,16 +225,17 @@ def throughput(actor: Any, f: Filters) -> Chart:
     )
     emails = dict(get_user_model().objects.filter(pk__in=counts).values_list("pk", "email"))
     done = {emails[pk]: n for pk, n in counts.items()}
-    assignments = scoped(ReviewAssignment, actor).filter(status=AssignmentStatus.OPEN, reviewed=False)
+    # Open assignments not yet reviewed: "reviewed" is a correlated EXISTS in the select list, so the database
+    # probes the review index per open assignment instead of planning an anti-join over every review.
+    assignments = scoped(ReviewAssignment, actor).filter(status=AssignmentStatus.OPEN)
     if f.organization_id:
         assignments = assignments.filter(organization_id=f.organization_id)
     now = timezone.now()
-    backlog = {
-        r["reviewer__email"]: (r["open"], r["overdue"])
-        for r in assignments.values("reviewer__email")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
-        .order_by()
-    }
+    backlog: dict[str, tuple[int, int]] = {}
+    for email, due_at, reviewed in assignments.values_list("reviewer__email", "due_at", "reviewed").order_by():
+        if not reviewed:
+            n_open, n_overdue = backlog.get(email, (0, 0))
+            backlog[email] = (n_open + 1, n_overdue + (due_at < now))
     out = [
         [email, done.get(email, 0), backlog.get(email, (0, 0))[0], backlog.get(email, (0, 0))[1]]
         for email in sorted(set(done) | set(backlog))
@@ -270,7 +273,7 @@ def disputes(actor: Any, f: Filters) -> Chart:
 
 def reviews(actor: Any, f: Filters):
     """Submitted production reviews the actor may see, filtered (raw; the CSAT scatter's capped points)."""
-    from qa_scoring.models import Conversation, Review
+    from qa_scoring.models import Conversation
 
     qs = Review.objects.filter(
         kind=ReviewKind.PRODUCTION,

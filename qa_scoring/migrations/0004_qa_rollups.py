@@ -6,19 +6,24 @@ from django.db import migrations, models
 
 COVERING = (
     "CREATE INDEX criterion_rollup_week_cover ON qa_scoring_criterionrollup (week) "
-    "INCLUDE (organization_id, freelancer_id, rubric_version_id, criterion_id, scores, value_sum)"
+    "INCLUDE (organization_id, freelancer_id, rubric_version_id, criterion_id, scores, value_sum)",
+    "CREATE INDEX review_rollup_week_cover ON qa_scoring_reviewrollup (week) "
+    "INCLUDE (organization_id, freelancer_id, rubric_version_id, reviewer_id, reviews, scored, score_sum, "
+    "critical_fails, disputes_open, disputes_accepted, disputes_partly, disputes_rejected)",
 )
 
 
 def covering_index(apps, schema_editor):
-    """PostgreSQL: the heat map reads a period's rows from the index alone (SQLite has no INCLUDE)."""
+    """PostgreSQL: the dashboards read a period's rows from these indexes alone (SQLite has no INCLUDE)."""
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(COVERING)
+        for sql in COVERING:
+            schema_editor.execute(sql)
 
 
 def drop_covering_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS criterion_rollup_week_cover")
+        schema_editor.execute("DROP INDEX IF EXISTS review_rollup_week_cover")
 
 
 class Migration(migrations.Migration):

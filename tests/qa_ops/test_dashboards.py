@@ -100,9 +100,9 @@ def test_freelancer_sees_only_their_trend(data, freelancer, client_for):
 # the roll-up aggregate, plus label / pass-mark look-ups and the open assignments.
 CHART_QUERIES = {
     "iqs_trend": 2,  # weekly sums, pass mark
-    "heatmap": 2,  # criterion sums with the freelancers' e-mails, criteria
+    "heatmap": 1,  # criterion sums joined to the criteria and the freelancers' e-mails
     "critical_fails": 1,
-    "throughput": 3,  # per-reviewer sums, reviewer e-mails, open assignments
+    "throughput": 3,  # per-reviewer sums, reviewer e-mails, open assignments (with "reviewed")
     "disputes": 1,
     "csat_scatter": 1,
     "calibration_alpha": 1,
