@@ -8,10 +8,11 @@ A fresh database (``shiftdesk_bench_qa`` on BENCH_PG, default postgresql://postg
 migrated and filled in SQL (``INSERT … SELECT generate_series``): N conversations over two years, one
 submitted production review each with five criterion scores (two scale, three yes/no, one critical),
 1 % disputed, 50 QA reviewers with weekly goals, and for the last complete week 10 extra unreviewed
-conversations (with messages) per freelancer for the sampling run.
+conversations (with messages) per freelancer for the sampling run. The weekly roll-ups the dashboards read are
+then built with ``rebuild_qa_rollups`` (the writers keep them in step afterwards).
 
 Prints, per dashboard chart, the median and p95 wall time of building its data for platform QA staff
-(the widest scope) and for the seller (default period: the last 12 weeks), with the number of SQL
+(the widest scope) and for the seller (default period: the last 12 ISO weeks), with the number of SQL
 queries; then the wall time of one ``sampling_run`` over all freelancers. Budgets: 200 ms median per
 chart, 30 s per sampling run.
 """
@@ -182,8 +183,12 @@ def fill(reviews: int, freelancers: int) -> None:
                 FROM qa_scoring_conversation c CROSS JOIN generate_series(0, 1) p WHERE c.source = 'bench-week'
                 """
             )
-        with step("ANALYZE"):
-            cur.execute("ANALYZE")
+    from django.core.management import call_command
+
+    with step("rebuild_qa_rollups (weekly review and criterion roll-ups)"):
+        call_command("rebuild_qa_rollups", verbosity=0)
+    with connection.cursor() as cur, step("VACUUM ANALYZE"):
+        cur.execute("VACUUM ANALYZE")
 
 
 def measure(repeats: int) -> None:
@@ -194,9 +199,10 @@ def measure(repeats: int) -> None:
     from accounts.models import User
     from qa_ops import dashboards, services
     from qa_ops.models import ReviewAssignment, SamplingRule, SamplingRun
-    from qa_scoring.models import Review
+    from qa_scoring.models import CriterionRollup, Review, ReviewRollup
 
     print(f"  submitted reviews: {Review.objects.count():,}")
+    print(f"  roll-up rows: {ReviewRollup.objects.count():,} review, {CriterionRollup.objects.count():,} criterion")
     staff = User.objects.get(email="r0@bench.example")
     owner = User.objects.get(email="owner@bench.example")
     f = dashboards.Filters.default()

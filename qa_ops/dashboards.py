@@ -3,28 +3,27 @@
 The same rows feed the SVG chart, the CSV export and the API, so what is drawn is what is downloaded.
 Scope: QA staff see everything; a seller's members see their seller's reviews; a freelancer sees reviews of
 their own conversations at sellers they work (or worked) for. Calibration and vetting reviews never count.
+
+The review charts read the weekly roll-ups (``qa_scoring.rollups``), never the raw reviews, so their cost
+depends on the number of weeks × sellers × freelancers in the period, not on the number of reviews; a period
+therefore covers whole ISO weeks: every week that overlaps it counts in full. The CSAT scatter reads its capped
+raw points and calibration alpha its closed sessions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import (
-    Avg,
-    Count,
-    Max,
-    Q,
-    QuerySet,
-)
-from django.db.models.functions import TruncWeek
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.access import is_user, organization_ids, scoped
-from qa_scoring.models import Conversation, CriterionScore, Dispute, Review, ReviewKind, ReviewStatus
+from qa_scoring.models import CriterionRollup, Review, ReviewKind, ReviewRollup, ReviewStatus
+from qa_scoring.rollups import week_of
 from qa_scoring.scoring import DEFAULT_PASS_MARK
 from qa_scoring.selectors import _freelancer_conversation_q, is_qa_staff
 
@@ -32,6 +31,7 @@ from .models import AssignmentStatus, CalibrationSession, CalibrationStatus, Rev
 
 CHARTS = ("iqs_trend", "heatmap", "critical_fails", "throughput", "disputes", "csat_scatter", "calibration_alpha")
 SCATTER_LIMIT = 2000  # newest points drawn on the CSAT scatter
+WEEK = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,21 @@ class Filters:
 
     @classmethod
     def default(cls, *, now: dt.datetime | None = None, **kw: Any) -> Filters:
-        end = (now or timezone.now()) + dt.timedelta(seconds=1)
-        return cls(start=end - dt.timedelta(weeks=settings.QA_OPS_DASHBOARD_WEEKS), end=end, **kw)
+        """The last ``QA_OPS_DASHBOARD_WEEKS`` ISO weeks, the current one included."""
+        monday = week_of(now or timezone.now())
+        end = timezone.make_aware(dt.datetime.combine(monday + WEEK, dt.time()))
+        return cls(start=end - WEEK * settings.QA_OPS_DASHBOARD_WEEKS, end=end, **kw)
+
+    @property
+    def weeks(self) -> tuple[dt.date, dt.date]:
+        """First and last Monday of the ISO weeks the period overlaps."""
+        return week_of(self.start), week_of(max(self.start, self.end - dt.timedelta(microseconds=1)))
+
+    def whole_weeks(self) -> Filters:
+        """The same filters with the period widened to the whole ISO weeks it overlaps."""
+        first, last = self.weeks
+        start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+        return replace(self, start=start, end=timezone.make_aware(dt.datetime.combine(last + WEEK, dt.time())))
 
 
 @dataclass
@@ -62,8 +75,206 @@ def is_freelancer_only(actor: Any) -> bool:
     return not is_qa_staff(actor) and not organization_ids(actor)
 
 
-def reviews(actor: Any, f: Filters) -> QuerySet[Review]:
-    """Submitted production reviews the actor may see, filtered."""
+def rollups(model: type[ReviewRollup] | type[CriterionRollup], actor: Any, f: Filters) -> QuerySet:
+    """Roll-up rows of the weeks in the period that the actor may see, filtered."""
+    from marketplace.models import Contract, FreelancerProfile
+
+    first, last = f.weeks
+    qs = model.objects.filter(week__gte=first, week__lte=last)
+    if not is_qa_staff(actor):
+        orgs = organization_ids(actor)
+        if orgs:
+            qs = qs.filter(organization_id__in=orgs)
+        elif is_user(actor):
+            # Their own conversations at sellers they have (or had) a contract with.
+            qs = qs.filter(
+                freelancer_id__in=FreelancerProfile.objects.filter(user=actor).values("pk"),
+                organization_id__in=Contract.objects.filter(freelancer__user=actor).values("organization_id"),
+            )
+        else:
+            qs = qs.none()
+    if f.organization_id:
+        qs = qs.filter(organization_id=f.organization_id)
+    if f.freelancer_id:
+        qs = qs.filter(freelancer_id=f.freelancer_id)
+    if f.rubric_version_id:
+        qs = qs.filter(rubric_version_id=f.rubric_version_id)
+    return qs
+
+
+def _week(value: dt.datetime | dt.date | None) -> str:
+    return value.date().isoformat() if isinstance(value, dt.datetime) else (value.isoformat() if value else "")
+
+
+def _dec(value: Any, places: str = "0.01") -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal(places))
+
+
+def _mean(total: Any, n: int) -> Decimal | None:
+    return _dec(Decimal(total) / n) if n else None
+
+
+def iqs_trend(actor: Any, f: Filters) -> Chart:
+    from accounts.models import Organization
+    from marketplace.models import FreelancerProfile
+    from qa_scoring.models import RubricVersion
+
+    group = f.group if f.group in ("overall", "seller", "freelancer") else "overall"
+    if is_freelancer_only(actor):
+        group = "overall"
+    qs = rollups(ReviewRollup, actor, f)
+    fields: list[str] = []
+    if group == "seller":
+        qs = qs.annotate(label=Subquery(Organization.objects.filter(pk=OuterRef("organization_id")).values("name")))
+        fields = ["label"]
+    elif group == "freelancer":
+        qs = qs.annotate(
+            label=Subquery(FreelancerProfile.objects.filter(pk=OuterRef("freelancer_id")).values("user__email"))
+        )
+        fields = ["label"]
+    rows = (
+        qs.values("week", *fields)
+        .annotate(n=Sum("reviews"), scored=Sum("scored"), total=Sum("score_sum"))
+        .filter(n__gt=0)
+        .order_by("week", *fields)
+    )
+    out = [
+        [_week(row["week"]), (row["label"] or "—") if fields else "All", _mean(row["total"], row["scored"]), row["n"]]
+        for row in rows
+    ]
+    pass_mark = None
+    if out:
+        versions = rollups(ReviewRollup, actor, f).filter(reviews__gt=0).values("rubric_version_id")
+        pass_mark = RubricVersion.objects.filter(pk__in=versions).aggregate(m=Max("rubric__pass_mark"))["m"]
+    return Chart(
+        "iqs_trend",
+        "IQS trend",
+        ["week", group, "iqs", "reviews"],
+        out,
+        {"pass_mark": pass_mark if pass_mark is not None else DEFAULT_PASS_MARK, "group": group},
+    )
+
+
+def heatmap(actor: Any, f: Filters) -> Chart:
+    """Average points lost per criterion and freelancer: weight × (max − avg value) / (max − min).
+
+    Points lost are linear in the value, so the roll-up keeps the sum and count of rated values per week; the
+    database sums a period's weeks per (freelancer, criterion) and joins the e-mails to those result rows, and
+    the weights are applied to them here.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from marketplace.models import FreelancerProfile
+    from qa_scoring.models import Criterion
+
+    sums = (
+        rollups(CriterionRollup, actor, f)
+        .values_list("freelancer_id", "criterion_id")
+        .annotate(n=Sum("scores"), total=Sum("value_sum"))
+        .filter(n__gt=0)
+        .order_by()
+    )
+    sql, params = sums.query.sql_with_params()
+    q = connection.ops.quote_name
+    tables = {
+        "criteria": q(Criterion._meta.db_table),
+        "profiles": q(FreelancerProfile._meta.db_table),
+        "users": q(get_user_model()._meta.db_table),
+    }
+    # Code-point order, as Python sorts strings (PostgreSQL's "C" collation; SQLite compares bytes anyway).
+    binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(u.email, %s), c.key, c.weight, c.scale_min, c.scale_max, s.n, s.total "  # noqa: S608
+            f"FROM ({sql}) s JOIN {tables['criteria']} c ON c.id = s.criterion_id "
+            f"LEFT JOIN {tables['profiles']} p ON p.id = s.freelancer_id "
+            f"LEFT JOIN {tables['users']} u ON u.id = p.user_id "
+            f"ORDER BY COALESCE(u.email, %s){binary}, c.key{binary}, c.id",
+            ["—", *params, "—"],
+        )
+        rows = cursor.fetchall()
+    cent = Decimal("0.01")
+    out = [
+        [label, key, (Decimal(weight) * (top - Decimal(total) / n) / (top - bottom)).quantize(cent), int(n)]
+        for label, key, weight, bottom, top, n, total in rows
+    ]
+    return Chart(
+        "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, {}
+    )
+
+
+def critical_fails(actor: Any, f: Filters) -> Chart:
+    rows = (
+        rollups(ReviewRollup, actor, f)
+        .values("week")
+        .annotate(n=Sum("reviews"), fails=Sum("critical_fails"))
+        .filter(n__gt=0)
+        .order_by("week")
+    )
+    out = [[_week(r["week"]), r["fails"], r["n"], _dec(Decimal(r["fails"] * 100) / r["n"], "0.1")] for r in rows]
+    return Chart("critical_fails", "Critical fails", ["week", "critical_fails", "reviews", "percent"], out, {})
+
+
+def throughput(actor: Any, f: Filters) -> Chart:
+    """Reviews submitted per reviewer in the period, with their open backlog and overdue assignments."""
+    from django.contrib.auth import get_user_model
+
+    counts = dict(
+        rollups(ReviewRollup, actor, f).values_list("reviewer_id").annotate(n=Sum("reviews")).filter(n__gt=0).order_by()
+    )
+    emails = dict(get_user_model().objects.filter(pk__in=counts).values_list("pk", "email"))
+    done = {emails[pk]: n for pk, n in counts.items()}
+    # Open assignments not yet reviewed: "reviewed" is a correlated EXISTS in the select list, so the database
+    # probes the review index per open assignment instead of planning an anti-join over every review.
+    assignments = scoped(ReviewAssignment, actor).filter(status=AssignmentStatus.OPEN)
+    if f.organization_id:
+        assignments = assignments.filter(organization_id=f.organization_id)
+    now = timezone.now()
+    backlog: dict[str, tuple[int, int]] = {}
+    for email, due_at, reviewed in assignments.values_list("reviewer__email", "due_at", "reviewed").order_by():
+        if not reviewed:
+            n_open, n_overdue = backlog.get(email, (0, 0))
+            backlog[email] = (n_open + 1, n_overdue + (due_at < now))
+    out = [
+        [email, done.get(email, 0), backlog.get(email, (0, 0))[0], backlog.get(email, (0, 0))[1]]
+        for email in sorted(set(done) | set(backlog))
+    ]
+    return Chart("throughput", "Reviewer throughput and backlog", ["reviewer", "submitted", "open", "overdue"], out, {})
+
+
+def disputes(actor: Any, f: Filters) -> Chart:
+    rows = (
+        rollups(ReviewRollup, actor, f)
+        .values("week")
+        .annotate(
+            n_reviews=Sum("reviews"),
+            open=Sum("disputes_open"),
+            accepted=Sum("disputes_accepted"),
+            partly=Sum("disputes_partly"),
+            rejected=Sum("disputes_rejected"),
+        )
+        .filter(n_reviews__gt=0)
+        .order_by("week")
+    )
+    out = []
+    for r in rows:
+        n = r["open"] + r["accepted"] + r["partly"] + r["rejected"]
+        rate = _dec(Decimal(n * 100) / r["n_reviews"], "0.1")
+        out.append([_week(r["week"]), r["n_reviews"], n, rate, r["open"], r["accepted"], r["partly"], r["rejected"]])
+    return Chart(
+        "disputes",
+        "Dispute rate and outcomes",
+        ["week", "reviews", "disputes", "rate_percent", "open", "accepted", "partly_accepted", "rejected"],
+        out,
+        {},
+    )
+
+
+def reviews(actor: Any, f: Filters):
+    """Submitted production reviews the actor may see, filtered (raw; the CSAT scatter's capped points)."""
+    from qa_scoring.models import Conversation
+
     qs = Review.objects.filter(
         kind=ReviewKind.PRODUCTION,
         status=ReviewStatus.SUBMITTED,
@@ -73,7 +284,6 @@ def reviews(actor: Any, f: Filters) -> QuerySet[Review]:
     if not is_qa_staff(actor):
         orgs = organization_ids(actor)
         if orgs:
-            # Seller members: their sellers' reviews (an OR with the freelancer clause would defeat the indexes).
             qs = qs.filter(conversation__organization_id__in=orgs)
         elif is_user(actor):
             own = Conversation.objects.filter(_freelancer_conversation_q(actor)).values("pk")
@@ -89,156 +299,9 @@ def reviews(actor: Any, f: Filters) -> QuerySet[Review]:
     return qs
 
 
-def _week(value: dt.datetime | dt.date | None) -> str:
-    return value.date().isoformat() if isinstance(value, dt.datetime) else (value.isoformat() if value else "")
-
-
-def _dec(value: Any, places: str = "0.01") -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(Decimal(places))
-
-
-def iqs_trend(actor: Any, f: Filters) -> Chart:
-    group = f.group if f.group in ("overall", "seller", "freelancer") else "overall"
-    if is_freelancer_only(actor):
-        group = "overall"
-    fields = {
-        "overall": [],
-        "seller": ["conversation__organization__name"],
-        "freelancer": ["conversation__freelancer__user__email"],
-    }[group]
-    rows = (
-        reviews(actor, f)
-        .annotate(week=TruncWeek("submitted_at"))
-        .values("week", *fields)
-        .annotate(iqs=Avg("score"), n=Count("id"), pass_mark=Max("rubric_version__rubric__pass_mark"))
-        .order_by("week", *fields)
-    )
-    out = []
-    pass_mark = None
-    for row in rows:
-        pass_mark = row["pass_mark"] if pass_mark is None else max(pass_mark, row["pass_mark"])
-        label = row[fields[0]] if fields else "All"
-        out.append([_week(row["week"]), label or "—", _dec(row["iqs"]), row["n"]])
-    return Chart(
-        "iqs_trend",
-        "IQS trend",
-        ["week", group, "iqs", "reviews"],
-        out,
-        {"pass_mark": pass_mark if pass_mark is not None else DEFAULT_PASS_MARK, "group": group},
-    )
-
-
-def heatmap(actor: Any, f: Filters) -> Chart:
-    """Average points lost per criterion and freelancer: weight × (max − avg value) / (max − min).
-
-    Points lost are linear in the value, so the database averages raw values per (freelancer, criterion) —
-    one narrow GROUP BY over the joined scores — and the weights are applied to the few result rows.
-    """
-    from marketplace.models import FreelancerProfile
-    from qa_scoring.models import Criterion
-
-    rows = list(
-        CriterionScore.objects.filter(review__in=reviews(actor, f), value__isnull=False)
-        .values("review__conversation__freelancer_id", "criterion_id")
-        .annotate(avg=Avg("value"), n=Count("id"))
-        .order_by()
-    )
-    criteria = {
-        c.pk: c
-        for c in Criterion.objects.filter(pk__in={r["criterion_id"] for r in rows}).only(
-            "key", "weight", "scale_min", "scale_max"
-        )
-    }
-    people = dict(
-        FreelancerProfile.objects.filter(pk__in={r["review__conversation__freelancer_id"] for r in rows}).values_list(
-            "pk", "user__email"
-        )
-    )
-    out = []
-    for r in rows:
-        c = criteria[r["criterion_id"]]
-        lost = Decimal(c.weight) * (c.scale_max - Decimal(r["avg"])) / (c.scale_max - c.scale_min)
-        out.append([people.get(r["review__conversation__freelancer_id"], "—"), c.key, _dec(lost), r["n"]])
-    out.sort(key=lambda row: (row[0], row[1]))
-    return Chart(
-        "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, {}
-    )
-
-
-def critical_fails(actor: Any, f: Filters) -> Chart:
-    rows = (
-        reviews(actor, f)
-        .annotate(week=TruncWeek("submitted_at"))
-        .values("week")
-        .annotate(n=Count("id"), fails=Count("id", filter=Q(critical_fail=True)))
-        .order_by("week")
-    )
-    out = [
-        [_week(r["week"]), r["fails"], r["n"], _dec(Decimal(r["fails"] * 100) / r["n"], "0.1")] for r in rows if r["n"]
-    ]
-    return Chart("critical_fails", "Critical fails", ["week", "critical_fails", "reviews", "percent"], out, {})
-
-
-def throughput(actor: Any, f: Filters) -> Chart:
-    """Reviews submitted per reviewer in the period, with their open backlog and overdue assignments."""
-    done = {
-        r["reviewer__email"]: r["n"]
-        for r in reviews(actor, f).values("reviewer__email").annotate(n=Count("id")).order_by()
-    }
-    assignments = scoped(ReviewAssignment, actor).filter(status=AssignmentStatus.OPEN, reviewed=False)
-    if f.organization_id:
-        assignments = assignments.filter(organization_id=f.organization_id)
-    now = timezone.now()
-    backlog = {
-        r["reviewer__email"]: (r["open"], r["overdue"])
-        for r in assignments.values("reviewer__email")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
-        .order_by()
-    }
-    out = [
-        [email, done.get(email, 0), backlog.get(email, (0, 0))[0], backlog.get(email, (0, 0))[1]]
-        for email in sorted(set(done) | set(backlog))
-    ]
-    return Chart("throughput", "Reviewer throughput and backlog", ["reviewer", "submitted", "open", "overdue"], out, {})
-
-
-def disputes(actor: Any, f: Filters) -> Chart:
-    per_week = {
-        _week(r["week"]): r["n"]
-        for r in reviews(actor, f).annotate(week=TruncWeek("submitted_at")).values("week").annotate(n=Count("id"))
-    }
-    rows = (
-        Dispute.objects.filter(review__in=reviews(actor, f).values("pk"))
-        .annotate(week=TruncWeek("review__submitted_at"))
-        .values("week")
-        .annotate(
-            n=Count("id"),
-            open=Count("id", filter=Q(status="open")),
-            accepted=Count("id", filter=Q(status="accepted")),
-            partly=Count("id", filter=Q(status="partly_accepted")),
-            rejected=Count("id", filter=Q(status="rejected")),
-        )
-        .order_by("week")
-    )
-    found = {_week(r["week"]): r for r in rows}
-    out = []
-    for week in sorted(set(per_week) | set(found)):
-        r = found.get(week, {"n": 0, "open": 0, "accepted": 0, "partly": 0, "rejected": 0})
-        n_reviews = per_week.get(week, 0)
-        rate = _dec(Decimal(r["n"] * 100) / n_reviews, "0.1") if n_reviews else None
-        out.append([week, n_reviews, r["n"], rate, r["open"], r["accepted"], r["partly"], r["rejected"]])
-    return Chart(
-        "disputes",
-        "Dispute rate and outcomes",
-        ["week", "reviews", "disputes", "rate_percent", "open", "accepted", "partly_accepted", "rejected"],
-        out,
-        {},
-    )
-
-
 def csat_scatter(actor: Any, f: Filters) -> Chart:
     rows = (
-        reviews(actor, f)
+        reviews(actor, f.whole_weeks())
         .filter(conversation__csat__isnull=False)
         .order_by("-submitted_at", "-id")
         .values_list("conversation_id", "conversation__csat", "score")[:SCATTER_LIMIT]
@@ -248,6 +311,7 @@ def csat_scatter(actor: Any, f: Filters) -> Chart:
 
 
 def calibration_alpha(actor: Any, f: Filters) -> Chart:
+    f = f.whole_weeks()
     qs = scoped(CalibrationSession, actor).filter(
         status=CalibrationStatus.CLOSED, closed_at__gte=f.start, closed_at__lt=f.end
     )

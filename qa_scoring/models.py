@@ -413,3 +413,63 @@ class DisputeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute_id}: {self.criterion_id}"
+
+
+class ReviewRollup(models.Model):
+    """Submitted production reviews summed per ISO week (of ``submitted_at``), seller, freelancer, rubric version
+    and reviewer; kept exact by ``rollups.py`` in the transaction of every review and dispute change.
+
+    Ids are plain columns (0 = none) so that a key is never NULL and the upsert has one conflict target.
+    """
+
+    week = models.DateField(help_text="Monday of the ISO week")
+    organization_id = models.BigIntegerField(help_text="0: no seller")
+    freelancer_id = models.BigIntegerField(help_text="0: no freelancer")
+    rubric_version_id = models.BigIntegerField()
+    reviewer_id = models.BigIntegerField()
+    reviews = models.IntegerField(default=0)
+    scored = models.IntegerField(default=0, help_text="Reviews with a score")
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    critical_fails = models.IntegerField(default=0)
+    disputes_open = models.IntegerField(default=0)
+    disputes_accepted = models.IntegerField(default=0)
+    disputes_partly = models.IntegerField(default=0)
+    disputes_rejected = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "organization_id", "freelancer_id", "rubric_version_id", "reviewer_id"],
+                name="review_rollup_unique_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization_id", "week"], name="review_rollup_org_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week} org {self.organization_id} freelancer {self.freelancer_id}: {self.reviews}"
+
+
+class CriterionRollup(models.Model):
+    """Rated (not N/A) criterion scores of submitted production reviews summed per ISO week, seller,
+    freelancer, rubric version and criterion. Points lost follow from the sum: weight × (max − sum/n) / (max − min).
+    """
+
+    week = models.DateField(help_text="Monday of the ISO week")
+    organization_id = models.BigIntegerField(help_text="0: no seller")
+    freelancer_id = models.BigIntegerField(help_text="0: no freelancer")
+    rubric_version_id = models.BigIntegerField()
+    criterion_id = models.BigIntegerField()
+    scores = models.IntegerField(default=0)
+    value_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "organization_id", "freelancer_id", "rubric_version_id", "criterion_id"],
+                name="criterion_rollup_unique_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization_id", "week"], name="criterion_rollup_org_week")]
+
+    def __str__(self) -> str:
+        return f"{self.week} freelancer {self.freelancer_id} criterion {self.criterion_id}: {self.scores}"

@@ -18,7 +18,7 @@ from accounts.access import has_org_role, is_user
 from accounts.audit import audit_record
 from accounts.models import MANAGE_ROLES, Organization
 
-from . import selectors
+from . import rollups, selectors
 from .models import (
     Conversation,
     Criterion,
@@ -508,6 +508,7 @@ def review_submit(*, actor: Any, review: Review, grades: dict[str, Grade], comme
         raise PermissionDenied("Only the reviewer who started this review can submit it.")
     _require_reviewer(actor, review.conversation)
     _locked(review)
+    counted_before = rollups.nothing_yet(review_ids=[review.pk])  # a draft counts nowhere
     _apply_grades(review, grades, complete=True)
     result = review_score(_score_items(review))
     review.score = result.score
@@ -517,6 +518,7 @@ def review_submit(*, actor: Any, review: Review, grades: dict[str, Grade], comme
     review.submitted_at = review.updated_at = timezone.now()
     review.full_clean()
     review.save()
+    rollups.record_change(counted_before)
     audit_record(
         actor=actor,
         action="qa.review.submitted",
@@ -594,6 +596,7 @@ def dispute_open(*, actor: Any, review: Review, items: dict[str, str]) -> Disput
             errors.setdefault(key, []).append("Say why this grade is wrong.")
     if errors:
         raise ValidationError(errors)
+    counted_before = rollups.snapshot(review_ids=[review.pk])
     dispute = Dispute.objects.create(review=review, raised_by=actor, score_before=review.score)
     DisputeItem.objects.bulk_create(
         [
@@ -606,6 +609,7 @@ def dispute_open(*, actor: Any, review: Review, items: dict[str, str]) -> Disput
             for key, text in items.items()
         ]
     )
+    rollups.record_change(counted_before)
     audit_record(
         actor=actor,
         action="qa.dispute.opened",
@@ -683,6 +687,7 @@ def dispute_resolve(
     if errors:
         raise ValidationError(errors)
     review = Review.objects.select_for_update(of=("self",)).get(pk=dispute.review_id)
+    counted_before = rollups.snapshot(review_ids=[review.pk])
     for key, grade in changes.items():
         item = items[key]
         value = None if grade.na else grade.value
@@ -701,6 +706,7 @@ def dispute_resolve(
     dispute.score_after = review.score
     dispute.resolved_at = timezone.now()
     dispute.save()
+    rollups.record_change(counted_before)
     organization = dispute.review.conversation.organization
     audit_record(
         actor=actor,

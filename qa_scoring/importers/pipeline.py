@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 
+from .. import rollups
 from ..models import Conversation, Message
 from .records import AuthorRole, ImportFileError, ParsedConversation, RejectedRecord
 
@@ -371,9 +372,12 @@ class _Batch:
                     setattr(conv, name, value)
                 changed.append(conv)
         if changed:
+            # A re-import may link a conversation to another freelancer: its reviews move in the QA roll-ups.
+            counted = rollups.snapshot(conversation_ids=[c.pk for c in changed])
             Conversation.objects.bulk_update(
                 changed, [f if f not in ("freelancer", "contract") else f"{f}_id" for f in CONVERSATION_UPDATE_FIELDS]
             )
+            rollups.record_change(counted)
             Message.objects.filter(conversation_id__in=[c.pk for c in changed]).delete()
         copy = _can_copy()
         if new:
