@@ -177,9 +177,9 @@ def _upsert(table: str, key: tuple[str, ...], sums: tuple[str, ...], rows: dict[
     target = ", ".join(q(c) for c in key)
     sql = f"INSERT INTO {q(table)} ({columns}) VALUES {values} ON CONFLICT ({target}) DO UPDATE SET {updates}"  # noqa: S608
     params: list[Any] = []
-    for k, values in ordered:
-        params.extend(k)
-        params.extend(values)
+    for row_key, row_sums in ordered:
+        params.extend(row_key)
+        params.extend(row_sums)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
