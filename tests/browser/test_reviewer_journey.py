@@ -161,7 +161,15 @@ QUINN_GRADES = {
 def grade_with_autoqa(page) -> Review:
     scorecard = page.locator("#scorecard")
     suggestions = page.get_by_role("region", name="AutoQA suggestions")
-    assert suggestions.get_by_role("listitem").filter(has_text="greeting").count() >= 1
+    # Each suggestion speaks the rubric's language: the criterion's label, Yes/No or a scale value, the check.
+    greets = suggestions.get_by_role("listitem").filter(has_text="Greets the customer by name").first
+    expect(greets).to_contain_text(
+        "Greets the customer by name and shows they know the order: suggests Yes (Greeting by name check, "
+    )
+    expect(greets).to_contain_text("Maria Santos (agent)")
+    expect(suggestions.get_by_role("listitem").filter(has_text="Empathy and patience").first).to_contain_text(
+        "Empathy and patience: suggests 4 / 5"
+    )
     # Suggestions pre-fill the empty criteria and are marked, so the reviewer sees what she accepts.
     greeting = scorecard.get_by_role("group", name=re.compile("^Greets the customer by name"))
     expect(greeting.get_by_label("Yes")).to_be_checked()
