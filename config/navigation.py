@@ -1,4 +1,5 @@
-from accounts.access import is_platform_staff, staff_groups
+from accounts.access import is_platform_staff, role_map, staff_groups
+from accounts.models import MANAGE_ROLES
 
 
 def navigation(request) -> dict:
@@ -8,10 +9,13 @@ def navigation(request) -> dict:
         return {"nav": {"anonymous": True}}
     from marketplace.selectors import freelancer_profile_for
 
+    organization = getattr(request, "organization", None)
     return {
         "nav": {
             "anonymous": False,
-            "organization": getattr(request, "organization", None),
+            "organization": organization,
+            # Billing answers 404 to a seller's reviewers and viewers: the menu offers it to owners and managers only.
+            "manages_organization": organization is not None and role_map(user).get(organization.pk) in MANAGE_ROLES,
             "is_freelancer": freelancer_profile_for(user) is not None,
             "is_staff": is_platform_staff(user),
             "staff_groups": sorted(staff_groups(user)),

@@ -11,6 +11,7 @@ Who sees what:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from accounts.access import is_user, organization_ids, register_scope, scoped
 from accounts.models import MANAGE_ROLES
-from qa_scoring.models import Conversation, Criterion, CriterionScore, Review, ReviewKind, ReviewStatus
+from qa_scoring.models import Conversation, Criterion, CriterionKind, CriterionScore, Review, ReviewKind, ReviewStatus
 from qa_scoring.selectors import REVIEW_ROLES, can_review_org, is_qa_staff  # noqa: F401
 
 from .models import (
@@ -202,10 +203,100 @@ def reviewer_load(*, reviewer_ids: list[int], week_start: dt.datetime) -> dict[i
 # --- AutoQA
 
 
-def suggestions_for(conversation: Conversation) -> list[AutoQASuggestion]:
-    """Suggestions of enabled checks for a conversation the caller has already resolved (one query)."""
+@dataclass(frozen=True)
+class EvidenceQuote:
+    """A quoted span and the message it comes from, as a reviewer finds it in the transcript."""
+
+    quote: str
+    author: str  # "Maria Santos (agent)"
+    sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """An AutoQA suggestion in the rubric's own words: the criterion's label and the value as the scorecard shows it."""
+
+    check_key: str
+    check_label: str
+    criterion_key: str
+    criterion_label: str
+    value: int  # the scorecard radio value it pre-fills
+    value_label: str  # "Yes" / "No" for yes/no criteria, "4 / 5" on a scale
+    confidence_percent: int
+    explanation: str
+    evidence: tuple[EvidenceQuote, ...]
+
+
+def criterion_value_label(criterion: Criterion, value: int | None) -> str:
+    if value is None:
+        return "N/A"
+    if criterion.kind == CriterionKind.BINARY:
+        return "Yes" if value else "No"
+    return f"{value} / {criterion.scale_max}"
+
+
+def suggestions_for(conversation: Conversation, *, rubric_version_id: int | None = None) -> list[SuggestionView]:
+    """Suggestions of enabled checks for a conversation the caller has already resolved, in the terms of the
+    rubric version being graded (the seller's default one when None). Three queries at most.
+
+    A suggestion for a criterion the version does not have is left out: there is nothing on the scorecard to
+    pre-fill, and a key the reviewer cannot find would only confuse.
+    """
+    from qa_scoring.autoqa import CHECKS
+    from qa_scoring.models import Message
+    from qa_scoring.services import default_rubric_version
+
     disabled = AutoQACheckSetting.objects.filter(enabled=False).values("check_key")
-    return list(AutoQASuggestion.objects.filter(conversation=conversation).exclude(check_key__in=disabled))
+    suggestions = list(AutoQASuggestion.objects.filter(conversation=conversation).exclude(check_key__in=disabled))
+    if not suggestions:
+        return []
+    if rubric_version_id is None:
+        version = default_rubric_version(organization_id=conversation.organization_id)
+        rubric_version_id = version.pk if version else None
+    criteria = {
+        c.key: c
+        for c in Criterion.objects.filter(
+            version_id=rubric_version_id, key__in={s.criterion_key for s in suggestions}
+        ).only("key", "label", "kind", "scale_min", "scale_max")
+    }
+    suggestions = [s for s in suggestions if s.criterion_key in criteria]
+    message_ids = {e.get("message_id") for s in suggestions for e in s.evidence}
+    messages = (
+        {m.pk: m for m in Message.objects.filter(conversation=conversation, pk__in=message_ids)} if message_ids else {}
+    )
+    views = []
+    for s in suggestions:
+        criterion = criteria[s.criterion_key]
+        evidence = []
+        for e in s.evidence:
+            message = messages.get(e.get("message_id"))
+            author = ""
+            if message is not None:
+                role = message.get_author_role_display()
+                name = message.author_name
+                author = f"{name} ({role.lower()})" if name and name.lower() != role.lower() else role
+            evidence.append(
+                EvidenceQuote(
+                    quote=e.get("quote", ""),
+                    author=author or "A message no longer in the transcript",
+                    sent_at=message.sent_at if message else None,
+                )
+            )
+        check = CHECKS.get(s.check_key)
+        views.append(
+            SuggestionView(
+                check_key=s.check_key,
+                check_label=check.label if check else s.check_key,
+                criterion_key=s.criterion_key,
+                criterion_label=criterion.label,
+                value=s.value,
+                value_label=criterion_value_label(criterion, s.value),
+                confidence_percent=round(s.confidence * 100),
+                explanation=s.explanation,
+                evidence=tuple(evidence),
+            )
+        )
+    return views
 
 
 def suggestion_list(*, actor: Any, filters: dict | None = None) -> QuerySet[AutoQASuggestion]:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor
 from qa_scoring.autoqa import CHECKS
-from qa_scoring.models import Conversation
+from qa_scoring.models import Conversation, CriterionKind, Message
 from qa_scoring.selectors import is_qa_staff
 
 from . import charts, dashboards, selectors, services
@@ -298,9 +299,32 @@ def _grades_from_post(post, session, criteria) -> services.GradeMap:
     return grades
 
 
+def _grade_choices(criterion) -> list[tuple[str, str]]:
+    """Radio choices in the criterion's own terms: Yes/No for a yes/no criterion, the numbers of a scale."""
+    if criterion.kind == CriterionKind.BINARY:
+        choices = [("1", "Yes"), ("0", "No")]
+    else:
+        choices = [(str(v), str(v)) for v in criterion.values]
+    if criterion.allow_na:
+        choices.append(("na", "N/A"))
+    return choices
+
+
+def _submit_question(ungraded: int) -> str:
+    if ungraded:
+        return (
+            f"Submit your grades? They are final. {ungraded} criteri{'on is' if ungraded == 1 else 'a are'} "
+            "still ungraded, so the submission will be refused until every criterion has a grade."
+        )
+    return "Submit your grades? They are final: you cannot change them afterwards."
+
+
 @login_required
 def session_detail(request, pk: int):
     session = selectors.session_detail(actor=request.user, pk=pk)
+    prefetch_related_objects(
+        list(session.conversations.all()), Prefetch("messages", queryset=Message.objects.order_by("position"))
+    )
     criteria = selectors.session_criteria(session)
     participant = next((p for p in session.participants.all() if p.user_id == request.user.pk), None)
     errors: dict[str, list[str]] = {}
@@ -341,7 +365,7 @@ def session_detail(request, pk: int):
                         if (conversation.pk, c.pk) in mine
                         else ""
                     ),
-                    "choices": [str(v) for v in c.values],
+                    "choices": _grade_choices(c),
                     "errors": errors.get(f"{conversation.pk}:{c.key}", []),
                 }
                 for c in criteria
@@ -349,6 +373,7 @@ def session_detail(request, pk: int):
         }
         for conversation in session.conversations.all()
     ]
+    ungraded = sum(1 for unit in units for row in unit["rows"] if not row["value"])
     emails = {str(p.user_id): p.user.email for p in session.participants.all()}
     reviewers = []
     if results:
@@ -362,6 +387,8 @@ def session_detail(request, pk: int):
             "grading": grading,
             "units": units,
             "form_errors": errors.get("__all__", []),
+            "has_errors": bool(errors),
+            "submit_question": _submit_question(ungraded),
             "results": results,
             "reviewers": reviewers,
             "can_close": session.status == CalibrationStatus.OPEN

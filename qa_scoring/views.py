@@ -163,6 +163,13 @@ def review_detail(request, pk: int):
     return render(request, "qa_scoring/review_detail.html", context)
 
 
+def _sop_links(request, criteria) -> dict:
+    """Only SOP pages the viewer may read get a link (a freelancer whose contract ended, a seller without access)."""
+    from cms.selectors import sop_links_for_criteria
+
+    return sop_links_for_criteria(criteria, request.user)
+
+
 def _review_context(request, review: Review, form: ScorecardForm | None) -> dict:
     conversation = selectors.conversation_transcript(actor=request.user, pk=review.conversation_id)
     scores = list(review.scores.all())
@@ -182,7 +189,9 @@ def _review_context(request, review: Review, form: ScorecardForm | None) -> dict
                 }
             )
     open_dispute = next((d for d in review.disputes.all() if d.is_open), None)
+    criteria = [s.criterion for s in scores] + (form.criteria if form is not None else [])
     return {
+        "sop_links": _sop_links(request, criteria),
         "review": review,
         "conversation": conversation,
         "form": form,
@@ -260,7 +269,10 @@ def my_reviews(request):
                     lost.append({"score": s, "points": points, "critical": s.criterion.critical and fraction < 0.5})
         cards.append({"review": review, "lost": lost})
     iqs = selectors.freelancer_iqs(profile)
-    return render(request, "qa_scoring/my_reviews.html", {"page": page, "cards": cards, "iqs": iqs})
+    sop_links = _sop_links(request, [item["score"].criterion for card in cards for item in card["lost"]])
+    return render(
+        request, "qa_scoring/my_reviews.html", {"page": page, "cards": cards, "iqs": iqs, "sop_links": sop_links}
+    )
 
 
 # --- disputes

@@ -1,4 +1,4 @@
-"""``{% autoqa_suggestions conversation %}``: AutoQA suggestions beside a scorecard.
+"""``{% autoqa_suggestions conversation review.rubric_version_id %}``: AutoQA suggestions beside a scorecard.
 
 Templates compose apps; qa_scoring's Python never imports qa_ops. ``static/js/autoqa_prefill.js`` pre-fills the
 scorecard's empty criteria from the rendered suggestions and marks them, so the reviewer accepts or overrides.
@@ -12,5 +12,5 @@ register = template.Library()
 
 
 @register.inclusion_tag("qa_ops/includes/suggestions.html")
-def autoqa_suggestions(conversation):
-    return {"suggestions": suggestions_for(conversation)}
+def autoqa_suggestions(conversation, rubric_version_id=None):
+    return {"suggestions": suggestions_for(conversation, rubric_version_id=rubric_version_id)}

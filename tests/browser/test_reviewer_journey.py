@@ -161,7 +161,15 @@ QUINN_GRADES = {
 def grade_with_autoqa(page) -> Review:
     scorecard = page.locator("#scorecard")
     suggestions = page.get_by_role("region", name="AutoQA suggestions")
-    assert suggestions.get_by_role("listitem").filter(has_text="greeting").count() >= 1
+    # Each suggestion speaks the rubric's language: the criterion's label, Yes/No or a scale value, the check.
+    greets = suggestions.get_by_role("listitem").filter(has_text="Greets the customer by name").first
+    expect(greets).to_contain_text(
+        "Greets the customer by name and shows they know the order: suggests Yes (Greeting by name check, "
+    )
+    expect(greets).to_contain_text("Maria Santos (agent)")
+    expect(suggestions.get_by_role("listitem").filter(has_text="Empathy and patience").first).to_contain_text(
+        "Empathy and patience: suggests 4 / 5"
+    )
     # Suggestions pre-fill the empty criteria and are marked, so the reviewer sees what she accepts.
     greeting = scorecard.get_by_role("group", name=re.compile("^Greets the customer by name"))
     expect(greeting.get_by_label("Yes")).to_be_checked()
@@ -236,13 +244,25 @@ def grade_the_calibration_blind(page, units) -> None:
     # Blind: her colleagues' grades and the results are not on the page before she submits.
     assert page.get_by_role("heading", name="Results").count() == 0
     assert "quentin@shiftdesk.test — submitted" in text_of(main) and "rita@shiftdesk.test — submitted" in text_of(main)
+    criteria = Criterion.objects.filter(version__rubric__name=DEFAULT_RUBRIC, version__number=1)
+    labels = dict(criteria.values_list("key", "label"))
+    yes_no = set(criteria.filter(kind="binary").values_list("key", flat=True))
     for unit in units:
         group = page.get_by_role("group", name=str(unit))
-        expect(group.get_by_role("combobox")).to_have_count(len(PERFECT))
+        # The transcript is beside the grades; yes/no criteria are Yes/No, scale criteria their numbers.
+        expect(group.get_by_role("region", name="Transcript")).to_contain_text("I ordered M and got S.")
+        expect(group.get_by_role("group")).to_have_count(len(PERFECT))
+        greeting = group.get_by_role("group", name=labels["greeting"])
+        expect(greeting.get_by_role("radio")).to_have_count(2)
+        expect(greeting.get_by_label("Yes", exact=True)).to_be_visible()
+        expect(group.get_by_role("group", name=labels["real_need"]).get_by_role("radio")).to_have_count(5)
         for key, value in (PERFECT | CALIBRATION["quinn"][unit.external_id]).items():
-            group.locator(f"select[name='g_{unit.pk}_{key}']").select_option(str(value))
+            shown = ("Yes" if value else "No") if key in yes_no else str(value)
+            group.get_by_role("group", name=labels[key], exact=True).get_by_label(shown, exact=True).check()
+    asked = answer_yes(page)
     page.get_by_role("button", name="Submit").click()
     assert status_message(page) == "Grades submitted."
+    assert asked == ["Submit your grades? They are final: you cannot change them afterwards."]
 
 
 def read_the_agreement(page, units) -> None:

@@ -330,3 +330,30 @@ def test_scorecard_shows_autoqa_suggestions_to_prefill(client_for, reviewer, con
     assert f'data-criterion="{suggestion.criterion_key}" data-value="{suggestion.value}"' in page
     assert f'name="value_{suggestion.criterion_key}"' in page
     assert "js/autoqa_prefill.js" in page
+
+
+def test_autoqa_suggestions_speak_the_rubrics_language(
+    client_for, reviewer, conversation, default_version, django_assert_num_queries
+):
+    from qa_ops import selectors as qa_ops_selectors
+    from qa_ops import services as qa_ops_services
+
+    qa_ops_services.autoqa_for_conversations(ids=[conversation.pk])
+    review = services.review_start(actor=reviewer, conversation=conversation)
+
+    page = client_for(reviewer).get(reverse("qa_scoring:review_detail", args=[review.pk])).content.decode()
+
+    # A yes/no criterion: its label and "No", the check's name, the confidence in percent, the quote and its message.
+    assert (
+        "<strong>Greets the customer by name and shows they know the order</strong>: suggests <strong>No</strong>\n"
+        "      <small>(Greeting by name check, 70% confidence)</small> — The first reply has no greeting.\n"
+        '      <ul><li>Agent, <time datetime="2026-11-02T09:10:00+00:00">2026-11-02 09:10 UTC</time>: '
+        "“Sorry about that! I have opened a carrier investigation.”</li></ul>"
+    ) in page
+    # A scale criterion: its value on its scale.
+    assert "<strong>Empathy and patience</strong>: suggests <strong>4 / 5</strong>" in page
+    assert "0.700" not in page and "<strong>greeting</strong>" not in page
+    with django_assert_num_queries(3):  # suggestions, criteria, quoted messages
+        views = qa_ops_selectors.suggestions_for(conversation, rubric_version_id=default_version.pk)
+    labels = {v.criterion_key: v.value_label for v in views}
+    assert (labels["empathy_patience"], labels["greeting"], labels["no_personal_data"]) == ("4 / 5", "No", "Yes")
