@@ -171,8 +171,8 @@ def payout_batch_mark_sent(*, actor: Any, batch: PayoutBatch, chunk_size: int = 
     after = 0
     while True:
         pending = list(
-            batch.payouts.select_for_update()
-            .filter(status=PayoutStatus.PENDING, pk__gt=after)
+            Payout.objects.select_for_update()
+            .filter(batch_id=batch.pk, status=PayoutStatus.PENDING, pk__gt=after)
             .only("pk", "freelancer_id", "amount", "currency", "rail")
             .order_by("pk")[:chunk_size]
         )
