@@ -34,3 +34,36 @@ def audit_record(
         target_label=str(target)[:200] if target is not None else "",
         data=clean,
     )
+
+
+def audit_record_many(
+    *,
+    actor: Any,
+    action: str,
+    events: list[tuple[models.Model, int | None, dict[str, Any]]],
+) -> int:
+    """Append one event per (target, organization id, data), in one insert: the bulk form of ``audit_record``."""
+    import json
+
+    if not events:
+        return 0
+    target_type = ContentType.objects.get_for_model(events[0][0])
+    label = actor_label(actor)[:160]
+    user = actor if is_user(actor) else None
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=user,
+                actor_label=label,
+                organization_id=organization_id,
+                action=action,
+                target_type=target_type,
+                target_id=str(target.pk),
+                target_label=str(target)[:200],
+                data=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
+            )
+            for target, organization_id, data in events
+        ],
+        batch_size=1000,
+    )
+    return len(events)

@@ -6,9 +6,11 @@
 Each size gets its own fresh database (``shiftdesk_bench_billing_<n>`` on BENCH_PG, default
 postgresql://postgres@127.0.0.1:5432), migrated, then filled (bulk inserts, fixed seed) with N/4 sellers of
 4 contracts each, one approved timesheet per contract and 40 one-hour time entries per contract (≈ 400,000 at
-N = 10,000). The timed cycle: issue every invoice (one per seller), mark them paid (ops, manual gateway),
-create the payouts, batch them and mark the batch sent (a ledger entry per payout), then reconcile.
-It prints each step's wall time, the totals of rows written, and the peak resident memory.
+N = 10,000). The timed cycle, in a fresh process so its peak memory is its own: issue every invoice (one per
+seller, in chunks of sellers), mark them paid (ops, manual gateway, a page of invoices per call; payouts are
+created per page on commit), batch the payouts and mark the batch sent (a ledger entry per payout), then
+reconcile. Then the cycle runs again and must change nothing. It prints each step's wall time, the rows
+written, and the cycle process's peak resident memory (flat memory = the same peak at N/2 and N).
 """
 
 from __future__ import annotations
@@ -33,12 +35,13 @@ def _db(n: int) -> str:
     return f"shiftdesk_bench_billing_{n}"
 
 
-def setup(n: int) -> None:
-    import psycopg
+def setup(n: int, *, create: bool) -> None:
+    if create:
+        import psycopg
 
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{_db(n)}"')
-        conn.execute(f'CREATE DATABASE "{_db(n)}"')
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{_db(n)}"')
+            conn.execute(f'CREATE DATABASE "{_db(n)}"')
     os.environ["DATABASE_URL"] = f"{PG}/{_db(n)}"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"  # payout creation runs inline, inside the measured cycle
     os.environ["LOG_LEVEL"] = "WARNING"
@@ -46,9 +49,10 @@ def setup(n: int) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if create:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
 
 
 def populate(n: int) -> object:
@@ -113,6 +117,9 @@ def populate(n: int) -> object:
     return ops
 
 
+PAGE = 500  # invoices per mark-paid call
+
+
 def cycle(ops) -> dict[str, float]:
     from billing import cycle as billing_cycle
     from billing import services
@@ -120,11 +127,15 @@ def cycle(ops) -> dict[str, float]:
 
     times = {}
     t0 = time.perf_counter()
-    invoices = billing_cycle.generate(week_start=WEEK)
+    issued = billing_cycle.issue(week_start=WEEK)
     times["invoices"] = time.perf_counter() - t0
     t1 = time.perf_counter()
-    for invoice in Invoice.objects.filter(status="open").only("pk", "organization_id"):
-        services.invoice_mark_paid(invoice=invoice, actor=ops, via="manual")  # payouts created on commit
+    after = 0
+    while page := list(
+        Invoice.objects.filter(status="open", pk__gt=after).order_by("pk").values_list("pk", flat=True)[:PAGE]
+    ):
+        after = page[-1]
+        services.invoices_mark_paid(invoice_ids=page, actor=ops, via="manual")  # payouts created on commit
     times["paid + payouts"] = time.perf_counter() - t1
     t2 = time.perf_counter()
     batch = services.payout_batch_create(actor=ops)
@@ -134,20 +145,41 @@ def cycle(ops) -> dict[str, float]:
     problems = billing_cycle.reconcile()
     times["reconcile"] = time.perf_counter() - t3
     times["total"] = time.perf_counter() - t0
-    assert len(invoices) == Invoice.objects.count(), "one invoice per seller"
+    assert issued == Invoice.objects.count(), "one invoice per seller"
     assert problems == [], problems[:5]
     return times
 
 
-def run(n: int) -> None:
-    setup(n)
+def rerun() -> float:
+    """The same cycle again: nothing new may be written."""
+    from billing import cycle as billing_cycle
+    from billing.models import Invoice, JournalEntry, Payout
+
+    before = (Invoice.objects.count(), JournalEntry.objects.count(), Payout.objects.count())
+    t = time.perf_counter()
+    assert billing_cycle.issue(week_start=WEEK) == 0
+    assert billing_cycle.payouts_due() == 0
+    assert billing_cycle.reconcile() == []
+    took = time.perf_counter() - t
+    assert (Invoice.objects.count(), JournalEntry.objects.count(), Payout.objects.count()) == before
+    return took
+
+
+def run_populate(n: int) -> None:
+    setup(n, create=True)
     print(f"N = {n:,} contracts: generating…", flush=True)
     t = time.perf_counter()
-    ops = populate(n)
-    from billing.models import Invoice, JournalEntry, Payout, Posting
+    populate(n)
     from timesheets.models import TimeEntry
 
     print(f"  populated {TimeEntry.objects.count():,} time entries in {time.perf_counter() - t:.1f} s", flush=True)
+
+
+def run_cycle() -> None:
+    from accounts.models import User
+    from billing.models import Invoice, JournalEntry, Payout, Posting
+
+    ops = User.objects.get(email="ops@bench.test")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     times = cycle(ops)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -156,18 +188,25 @@ def run(n: int) -> None:
     print(
         f"  wrote {Invoice.objects.count():,} invoices, {JournalEntry.objects.count():,} journal entries "
         f"({Posting.objects.count():,} postings), {Payout.objects.count():,} payouts; "
-        f"peak RSS {rss_after / 1024:.0f} MiB (+{(rss_after - rss_before) / 1024:.0f} MiB during the cycle)",
+        f"cycle process peak RSS {rss_after / 1024:.0f} MiB (+{(rss_after - rss_before) / 1024:.0f} MiB in the cycle)",
         flush=True,
     )
+    print(f"  second run wrote nothing in {rerun():.1f} s", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    parser.add_argument("--only", action="store_true", help="run size N alone (not N/2 first)")
     args = parser.parse_args()
-    if os.environ.get("BENCH_CHILD"):  # one process per size: Django binds to one database at setup
-        run(args.n)
+    phase = os.environ.get("BENCH_CHILD")
+    if phase == "populate":  # one process per size and phase: Django binds to one database at setup
+        run_populate(args.n)
+        return
+    if phase == "cycle":
+        setup(args.n, create=False)
+        run_cycle()
         from django.db import connections
 
         connections.close_all()
@@ -179,9 +218,10 @@ def main() -> None:
         return
     import subprocess
 
-    for n in (args.n // 2, args.n):
+    for n in (args.n,) if args.only else (args.n // 2, args.n):
         cmd = [sys.executable, __file__, "--n", str(n)] + (["--keep"] if args.keep else [])
-        subprocess.run(cmd, check=True, env={**os.environ, "BENCH_CHILD": "1"})
+        for phase in ("populate", "cycle"):
+            subprocess.run(cmd, check=True, env={**os.environ, "BENCH_CHILD": phase})
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The billing cycle: the steps beat runs and ``run_billing_cycle`` runs by hand, plus reconciliation.
 
-Each step is safe to run twice at once: on PostgreSQL a transaction-level advisory lock makes a second
-concurrent run of the same step wait and then find nothing left to do; everywhere the rows themselves are
-claimed with unique constraints and conditional updates.
+Each step is safe to run twice at once: on PostgreSQL an advisory lock makes a second concurrent run of the
+same step wait and then find nothing left to do; everywhere the rows themselves are claimed with unique
+constraints and conditional updates. Steps work in chunks (sellers, invoices, payouts), so time grows
+linearly and memory stays flat.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import zlib
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Exists, F, Func, OuterRef, Subquery
 from django.utils import timezone
 
 from . import services
@@ -22,12 +23,21 @@ from .models import (
     AccountType,
     AttemptStatus,
     Invoice,
+    InvoiceLine,
     InvoiceStatus,
     JournalEntry,
+    PaymentAttempt,
     Payout,
     PayoutRail,
     PayoutStatus,
+    Posting,
 )
+
+CHUNK = 500  # invoices per payout-creation round
+
+
+def _lock_key(name: str) -> int:
+    return zlib.crc32(f"billing:{name}".encode())
 
 
 @contextmanager
@@ -36,13 +46,40 @@ def run_lock(name: str):
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"billing:{name}".encode())])
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_key(name)])
         yield
 
 
+@contextmanager
+def chunked_run_lock(name: str):
+    """Like :func:`run_lock` for a step that commits chunk by chunk: a session-level advisory lock held
+    across the chunks' transactions (or the caller's transaction-level one inside an outer transaction)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if connection.in_atomic_block:
+        with run_lock(name):
+            yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s)", [_lock_key(name)])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(name)])
+
+
 def generate(*, week_start: dt.date) -> list[Invoice]:
-    with run_lock(f"generate:{week_start}"):
+    """The week's invoices; returns those this run issued (see :func:`issue` for long runs)."""
+    with chunked_run_lock(f"generate:{week_start}"):
         return services.invoices_generate(week_start=week_start)
+
+
+def issue(*, week_start: dt.date) -> int:
+    """The week's invoices, chunk by chunk, keeping nothing in memory; returns how many this run issued."""
+    with chunked_run_lock(f"generate:{week_start}"):
+        return sum(len(chunk) for chunk in services.invoices_issue(week_start=week_start))
 
 
 def charge_due(gateway=None) -> int:
@@ -62,16 +99,30 @@ def charge_due(gateway=None) -> int:
     return done
 
 
+def _pages(qs, size: int = CHUNK):
+    """Primary keys of ``qs`` a page at a time (keyset pagination: flat memory, rows may change meanwhile)."""
+    after = 0
+    while True:
+        page = list(qs.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:size])
+        if not page:
+            return
+        after = page[-1]
+        yield page
+
+
 def payouts_due() -> int:
-    paid_without = Invoice.objects.filter(status=InvoiceStatus.PAID, payouts__isnull=True).values_list("pk", flat=True)
-    created = sum(len(services.payouts_create(invoice_id=pk)) for pk in list(paid_without))
-    for pk in list(
-        Payout.objects.filter(rail=PayoutRail.STRIPE_CONNECT, status=PayoutStatus.PENDING).values_list("pk", flat=True)
-    ):
-        try:
-            services.payout_send(payout_id=pk)
-        except GatewayUnavailable:
-            continue
+    """Payouts of paid invoices that have none yet, a chunk of invoices at a time; then Connect sends."""
+    without = Invoice.objects.filter(status=InvoiceStatus.PAID).filter(
+        ~Exists(Payout.objects.filter(invoice_id=OuterRef("pk")))
+    )
+    created = sum(services.payouts_create_many(invoice_ids=page) for page in _pages(without))
+    connect = Payout.objects.filter(rail=PayoutRail.STRIPE_CONNECT, status=PayoutStatus.PENDING)
+    for page in _pages(connect):
+        for pk in page:
+            try:
+                services.payout_send(payout_id=pk)
+            except GatewayUnavailable:
+                continue
     return created
 
 
@@ -90,72 +141,73 @@ def evaluate_bonuses(today: dt.date | None = None) -> int:
 def run_cycle(*, week_start: dt.date, today: dt.date | None = None, gateway=None) -> dict[str, int]:
     """Everything, in order, for ``run_billing_cycle``."""
     bonuses = evaluate_bonuses(today)
-    invoices = generate(week_start=week_start)
+    invoices = issue(week_start=week_start)
     charged = charge_due(gateway)
     payouts = payouts_due()
-    return {"bonuses": bonuses, "invoices": len(invoices), "charged": charged, "payouts": payouts}
+    return {"bonuses": bonuses, "invoices": invoices, "charged": charged, "payouts": payouts}
+
+
+def _sum(qs, field: str):
+    """A correlated ``SUM(field)`` of ``qs`` per outer row (NULL when there is no row)."""
+    return Subquery(qs.order_by().annotate(s=Func(F(field), function="SUM")).values("s")[:1])
 
 
 def reconcile() -> list[str]:
-    """Differences between the ledger, our invoices and payouts, and the gateway records. Empty = books agree."""
+    """Differences between the ledger, our invoices and payouts, and the gateway records. Empty = books agree.
+
+    A few aggregate queries, streamed: the trial balance, one pass over the issued invoices with their ledger,
+    gateway and payout sums alongside, and one over sent payouts without an entry.
+    """
     problems: list[str] = []
     for cur, total in trial_balance().items():
         if total != 0:
             problems.append(f"Ledger does not balance in {cur}: {total}.")
-    issued = dict(
-        JournalEntry.objects.filter(idempotency_key__startswith="invoice:", reversed_by__isnull=True)
-        .values_list("invoice_id")
-        .annotate(s=Sum("postings__amount", filter=_type(AccountType.SELLER_RECEIVABLE)))
-    )
-    paid = dict(
-        JournalEntry.objects.filter(idempotency_key__startswith="payment:")
-        .values_list("invoice_id")
-        .annotate(s=Sum("postings__amount", filter=_type(AccountType.GATEWAY_CLEARING)))
-    )
-    succeeded = dict(
-        Invoice.objects.filter(attempts__status=AttemptStatus.SUCCEEDED)
-        .values_list("pk")
-        .annotate(s=Sum("attempts__amount", filter=_attempt_ok()))
-    )
-    invoices = list(
-        Invoice.objects.exclude(status=InvoiceStatus.DRAFT).only(
-            "pk", "number", "status", "total", "paid_via", "currency"
+    postings = Posting.objects.filter(entry__invoice_id=OuterRef("pk"))
+    invoices = (
+        Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
+        .only("pk", "number", "status", "total", "paid_via", "currency")
+        .annotate(
+            issued=_sum(
+                postings.filter(
+                    entry__idempotency_key__startswith="invoice:",
+                    entry__reversed_by__isnull=True,
+                    account__type=AccountType.SELLER_RECEIVABLE,
+                ),
+                "amount",
+            ),
+            paid=_sum(
+                postings.filter(
+                    entry__idempotency_key__startswith="payment:", account__type=AccountType.GATEWAY_CLEARING
+                ),
+                "amount",
+            ),
+            succeeded=_sum(
+                PaymentAttempt.objects.filter(invoice_id=OuterRef("pk"), status=AttemptStatus.SUCCEEDED), "amount"
+            ),
+            paid_out=_sum(Payout.objects.filter(invoice_id=OuterRef("pk")), "amount"),
+            shares=_sum(InvoiceLine.objects.filter(invoice_id=OuterRef("pk")), "pay_amount"),
         )
     )
-    cur_of = {inv.pk: inv.currency for inv in invoices}
-    issued, paid, succeeded = (
-        {k: exact(v, cur_of.get(k, "USD")) for k, v in d.items()} for d in (issued, paid, succeeded)
-    )
-    for inv in invoices:
-        if inv.status != InvoiceStatus.VOID and issued.get(inv.pk) != inv.total:
-            problems.append(f"Invoice {inv.number}: total {inv.total}, ledger receivable {issued.get(inv.pk)}.")
+    for inv in invoices.iterator(chunk_size=2000):
+        cur = inv.currency
+        issued, paid, succeeded = (None if v is None else exact(v, cur) for v in (inv.issued, inv.paid, inv.succeeded))
+        if inv.status != InvoiceStatus.VOID and issued != inv.total:
+            problems.append(f"Invoice {inv.number}: total {inv.total}, ledger receivable {issued}.")
         if inv.status == InvoiceStatus.PAID:
-            if paid.get(inv.pk) != inv.total:
-                problems.append(f"Invoice {inv.number} is paid but the ledger shows {paid.get(inv.pk)} received.")
-            if inv.paid_via == "stripe" and succeeded.get(inv.pk) != inv.total:
-                problems.append(f"Invoice {inv.number}: gateway charges {succeeded.get(inv.pk)} ≠ {inv.total}.")
-            payout_sum = exact(Payout.objects.filter(invoice=inv).aggregate(s=Sum("amount"))["s"], inv.currency)
-            pay_sum = exact(inv.lines.aggregate(s=Sum("pay_amount"))["s"], inv.currency)
+            if paid != inv.total:
+                problems.append(f"Invoice {inv.number} is paid but the ledger shows {paid} received.")
+            if inv.paid_via == "stripe" and succeeded != inv.total:
+                problems.append(f"Invoice {inv.number}: gateway charges {succeeded} ≠ {inv.total}.")
+            payout_sum, pay_sum = exact(inv.paid_out, cur), exact(inv.shares, cur)
             if payout_sum and payout_sum != pay_sum:
                 problems.append(f"Invoice {inv.number}: payouts {payout_sum} ≠ freelancer shares {pay_sum}.")
-        elif paid.get(inv.pk):
+        elif paid:
             problems.append(f"Invoice {inv.number} is {inv.status} but the ledger shows a payment.")
-        if succeeded.get(inv.pk) and inv.status != InvoiceStatus.PAID:
+        if succeeded and inv.status != InvoiceStatus.PAID:
             problems.append(f"Invoice {inv.number}: the gateway charged it but it is {inv.status}.")
-    sent = Payout.objects.filter(status__in=[PayoutStatus.SENT, PayoutStatus.CONFIRMED])
-    posted = set(JournalEntry.objects.filter(payout__isnull=False).values_list("payout_id", flat=True))
-    for payout in sent.exclude(pk__in=posted):
-        problems.append(f"Payout {payout.pk} is {payout.status} but has no ledger entry.")
+    unposted = Payout.objects.filter(status__in=[PayoutStatus.SENT, PayoutStatus.CONFIRMED]).filter(
+        ~Exists(JournalEntry.objects.filter(payout_id=OuterRef("pk")))
+    )
+    for pk, status in unposted.order_by("pk").values_list("pk", "status").iterator(chunk_size=2000):
+        problems.append(f"Payout {pk} is {status} but has no ledger entry.")
     return problems
-
-
-def _type(type_: str):
-    from django.db.models import Q
-
-    return Q(postings__account__type=type_)
-
-
-def _attempt_ok():
-    from django.db.models import Q
-
-    return Q(attempts__status=AttemptStatus.SUCCEEDED)

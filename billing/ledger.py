@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils.timezone import now
 
 from accounts.models import Organization
 from marketplace.models import FreelancerProfile
@@ -91,6 +92,77 @@ def check_balanced(legs: Iterable[tuple[LedgerAccount, Decimal, str]]) -> None:
         raise UnbalancedEntry(f"Postings do not sum to zero: {off}.")
 
 
+_ENTRY_BATCH = 1000  # rows per INSERT (6 parameters each)
+
+
+def _full_legs(legs) -> list[tuple[LedgerAccount, Decimal, str]]:
+    """(account, amount, currency) legs without the zero ones; the currency defaults to the account's."""
+    full = [(leg[0], leg[1], leg[2] if len(leg) > 2 else leg[0].currency) for leg in legs]
+    return [leg for leg in full if leg[1] != 0]
+
+
+def _insert_entries(rows: list[tuple[str, str, object, int | None, int | None, int | None]]) -> dict[str, int]:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING: {key: id} of the entries written by *us*.
+
+    A key written by someone else (before, or concurrently: the insert waits for their commit) is simply not
+    returned, so its postings are never written a second time under their entry.
+    """
+    table = connection.ops.quote_name(JournalEntry._meta.db_table)
+    created_at = JournalEntry._meta.get_field("created_at")
+    written: dict[str, int] = {}
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), _ENTRY_BATCH):
+            batch = rows[start : start + _ENTRY_BATCH]
+            params: list = []
+            for key, memo, at, invoice_id, payout_id, reverses_id in batch:
+                params += [key, memo, created_at.get_db_prep_save(at, connection), invoice_id, payout_id, reverses_id]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+            cur.execute(
+                f"INSERT INTO {table} (idempotency_key, memo, created_at, invoice_id, payout_id, reverses_id) "  # noqa: S608 - table name and placeholders only
+                f"VALUES {values} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
+                params,
+            )
+            written.update({key: pk for pk, key in cur.fetchall()})
+    return written
+
+
+def _pk(obj_or_id):
+    return getattr(obj_or_id, "pk", obj_or_id)
+
+
+@transaction.atomic
+def post_entries(entries: Sequence[dict]) -> int:
+    """THE write path: many balanced entries in two queries (``key``, ``memo``, ``legs``, optional ``invoice``,
+    ``payout``, ``reverses``, each an object or an id).
+
+    Every entry is checked first (per currency; nothing is written if one is off). A key already written, or
+    written concurrently, is skipped: that entry stands as it is. Returns how many entries were new.
+    """
+    checked: dict[str, tuple[dict, list]] = {}
+    for e in entries:
+        legs = _full_legs(e["legs"])
+        check_balanced(legs)
+        checked.setdefault(e["key"], (e, legs))  # the same key twice in one call: the first one counts
+    if not checked:
+        return 0
+    at = now()
+    written = _insert_entries(
+        [
+            (key, e["memo"][:200], at, _pk(e.get("invoice")), _pk(e.get("payout")), _pk(e.get("reverses")))
+            for key, (e, _legs) in checked.items()
+        ]
+    )
+    Posting.objects.bulk_create(
+        [
+            Posting(entry_id=entry_id, account=acc, amount=amount, currency=cur)
+            for key, entry_id in written.items()
+            for acc, amount, cur in checked[key][1]
+        ],
+        batch_size=5000,
+    )
+    return len(written)
+
+
 @transaction.atomic
 def post_entry(
     *,
@@ -102,59 +174,9 @@ def post_entry(
     reverses: JournalEntry | None = None,
 ) -> JournalEntry:
     """Write one balanced entry, or return the entry already written under ``key`` (idempotent)."""
-    full = [(leg[0], leg[1], leg[2] if len(leg) > 2 else leg[0].currency) for leg in legs]
-    full = [leg for leg in full if leg[1] != 0]
-    check_balanced(full)
-    existing = JournalEntry.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            entry = JournalEntry.objects.create(
-                idempotency_key=key, memo=memo[:200], invoice=invoice, payout=payout, reverses=reverses
-            )
-            Posting.objects.bulk_create(
-                [Posting(entry=entry, account=acc, amount=amount, currency=cur) for acc, amount, cur in full]
-            )
-    except IntegrityError:
-        # Someone else wrote the same key concurrently: theirs stands.
-        return JournalEntry.objects.get(idempotency_key=key)
-    return entry
-
-
-@transaction.atomic
-def post_entries(entries: Sequence[dict]) -> int:
-    """Many balanced entries in a few queries (``key``, ``memo``, ``legs``, optional ``payout``/``invoice``).
-
-    Same rules as :func:`post_entry`: every entry is checked first (nothing is written if one is off), and
-    keys already written are skipped. Returns how many entries were new.
-    """
-    for e in entries:
-        check_balanced([(leg[0], leg[1], leg[0].currency) for leg in e["legs"]])
-    keys = [e["key"] for e in entries]
-    existing = set(JournalEntry.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
-    fresh = [e for e in entries if e["key"] not in existing]
-    JournalEntry.objects.bulk_create(
-        [
-            JournalEntry(
-                idempotency_key=e["key"], memo=e["memo"][:200], payout=e.get("payout"), invoice=e.get("invoice")
-            )
-            for e in fresh
-        ],
-        ignore_conflicts=True,
-    )
-    ids = dict(
-        JournalEntry.objects.filter(idempotency_key__in=[e["key"] for e in fresh]).values_list("idempotency_key", "pk")
-    )
-    Posting.objects.bulk_create(
-        [
-            Posting(entry_id=ids[e["key"]], account=acc, amount=amount, currency=acc.currency)
-            for e in fresh
-            for acc, amount in e["legs"]
-        ],
-        batch_size=5000,
-    )
-    return len(fresh)
+    spec = {"key": key, "memo": memo, "legs": legs, "invoice": invoice, "payout": payout, "reverses": reverses}
+    post_entries([spec])
+    return JournalEntry.objects.get(idempotency_key=key)  # ours, or the one written before under the key
 
 
 @transaction.atomic
@@ -200,6 +222,7 @@ __all__ = [
     "account_balance",
     "balances",
     "check_balanced",
+    "post_entries",
     "post_entry",
     "reverse_entry",
     "trial_balance",

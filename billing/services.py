@@ -1,5 +1,8 @@
 """Every write in billing: invoices, charges, payouts, bonuses, webhook events.
 
+Issuing lives in ``billing.issuing``, marking paid in ``billing.payments`` and payouts in ``billing.payouts``;
+their services are re-exported here under the same names.
+
 Money paths are idempotent: rows are claimed with conditional updates or row locks, unique constraints back
 every "once" (one invoice per seller per week, one payout per invoice and freelancer, one ledger entry per
 key, one webhook event per id), and gateway calls carry stable idempotency keys so a retry after a timeout,
@@ -9,25 +12,25 @@ a 5xx or a crash cannot charge or pay twice.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.access import has_org_role, is_platform_staff
 from accounts.audit import audit_record
-from accounts.models import MANAGE_ROLES, Organization
+from accounts.models import Organization
 from marketplace.models import Contract, ContractStatus, FreelancerProfile
 
-from . import ledger, sources
+from . import sources
 from .bonuses import decide, parse_tiers
 from .gateways import ChargeResult, get_gateway
+from .issuing import _invoice_build as _invoice_build
+from .issuing import invoice_finalize, invoices_generate, week_start_of
+from .issuing import invoices_issue as invoices_issue
 from .models import (
-    AccountType,
     AttemptStatus,
     BillingProfile,
     Bonus,
@@ -35,248 +38,24 @@ from .models import (
     BonusRule,
     BonusStatus,
     Invoice,
-    InvoiceCounter,
     InvoiceLine,
     InvoiceStatus,
     LineKind,
     PaymentAttempt,
-    Payout,
-    PayoutAccount,
-    PayoutBatch,
-    PayoutRail,
-    PayoutStatus,
     StripeEvent,
 )
 from .money import round_money
-
-CHARGEABLE = (InvoiceStatus.OPEN, InvoiceStatus.PAYMENT_FAILED)
-
-
-def week_start_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def _require_ops(actor: Any) -> None:
-    if not is_platform_staff(actor, "ops"):
-        raise PermissionDenied("Only platform operations can do that.")
-
-
-def _require_manager(actor: Any, organization_id: int) -> None:
-    if not has_org_role(actor, organization_id, MANAGE_ROLES):
-        raise PermissionDenied("Only an owner or manager of this organization can do that.")
-
-
-# ================================================================ invoices
-def _next_number(year: int) -> str:
-    """Gap-free: the counter row is locked until our transaction ends; a rollback gives the number back."""
-    InvoiceCounter.objects.get_or_create(year=year)
-    counter = InvoiceCounter.objects.select_for_update().get(year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"{year}-{counter.last_number:06d}"
-
-
-def _fee_rate() -> Decimal:
-    return Decimal(settings.PLATFORM_FEE_RATE)
-
-
-def invoices_generate(*, week_start: dt.date, organization_id: int | None = None) -> list[Invoice]:
-    """One invoice per seller (and currency) for the week, from approved time and earned bonuses not yet billed.
-
-    Safe to run twice, and concurrently: the invoice row is unique per seller and week, and is built and
-    finalized under its row lock only while it is still a draft.
-    """
-    if week_start.weekday() != 0:
-        raise ValidationError({"week": "A billing week starts on a Monday."})
-    times = sources.approved_time(week_start=week_start, organization_id=organization_id)
-    contracts = Contract.objects.in_bulk({t.contract_id for t in times})
-    groups: dict[tuple[int, str], list] = defaultdict(list)
-    for item in times:
-        c = contracts[item.contract_id]
-        groups[(c.organization_id, c.currency)].append((item, c))
-    bonus_qs = Bonus.objects.filter(status=BonusStatus.EARNED, invoice_line=None, amount__gt=0)
-    if organization_id:
-        bonus_qs = bonus_qs.filter(contract__organization_id=organization_id)
-    for org_id, currency in bonus_qs.values_list("contract__organization_id", "currency").distinct():
-        groups.setdefault((org_id, currency), [])
-    done = []
-    for (org_id, currency), items in sorted(groups.items()):
-        invoice = _invoice_build(organization_id=org_id, currency=currency, week_start=week_start, items=items)
-        if invoice is not None:
-            done.append(invoice)
-    return done
-
-
-@transaction.atomic
-def _invoice_build(*, organization_id: int, currency: str, week_start: dt.date, items: list) -> Invoice | None:
-    try:
-        with transaction.atomic():
-            invoice, _ = Invoice.objects.get_or_create(
-                organization_id=organization_id, week_start=week_start, currency=currency
-            )
-    except IntegrityError:
-        invoice = Invoice.objects.get(organization_id=organization_id, week_start=week_start, currency=currency)
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status != InvoiceStatus.DRAFT:
-        return None
-    fee = _fee_rate()
-    lines = []
-    for item, contract in items:
-        hours = item.hours.quantize(Decimal("0.0001"))
-        lines.append(
-            InvoiceLine(
-                invoice=invoice,
-                kind=LineKind.TIME,
-                contract=contract,
-                description=f"{contract.title}: {hours.normalize():f} h × {contract.bill_rate} {currency}",
-                quantity=hours,
-                unit_price=contract.bill_rate,
-                amount=round_money(item.hours * contract.bill_rate, currency),
-                pay_amount=round_money(item.hours * contract.pay_rate, currency),
-                source_key=item.source_key,
-            )
-        )
-    bonuses = list(
-        Bonus.objects.select_for_update(of=("self",))
-        .select_related("contract")
-        .filter(
-            contract__organization_id=organization_id,
-            currency=currency,
-            status=BonusStatus.EARNED,
-            invoice_line=None,
-            amount__gt=0,
-        )
-    )
-    for bonus in bonuses:
-        billed = round_money(bonus.amount * (1 + fee), currency)
-        label = "QA bonus" if bonus.kind == BonusKind.RULE else "Bonus"
-        lines.append(
-            InvoiceLine(
-                invoice=invoice,
-                kind=LineKind.BONUS,
-                contract=bonus.contract,
-                description=f"{label} for {bonus.contract.title}, week of {bonus.period_start}: "
-                f"{bonus.reason or bonus.message}"[:300],
-                quantity=Decimal("1"),
-                unit_price=billed,
-                amount=billed,
-                pay_amount=bonus.amount,
-                evidence=bonus.evidence,
-                source_key=f"bonus:{bonus.pk}",
-            )
-        )
-    if not lines:
-        invoice.delete()
-        return None
-    InvoiceLine.objects.bulk_create(lines)
-    if bonuses:
-        by_source = dict(InvoiceLine.objects.filter(invoice=invoice).values_list("source_key", "pk"))
-        for bonus in bonuses:
-            bonus.invoice_line_id = by_source[f"bonus:{bonus.pk}"]
-            bonus.save(update_fields=["invoice_line"])
-    return invoice_finalize(invoice=invoice, lines=lines)
-
-
-@transaction.atomic
-def invoice_finalize(*, invoice: Invoice, lines: list[InvoiceLine] | None = None) -> Invoice:
-    """draft → open: totals from the lines, a gap-free number, and the receivable on the ledger."""
-    invoice = Invoice.objects.select_for_update().select_related("organization").get(pk=invoice.pk)
-    if invoice.status != InvoiceStatus.DRAFT:
-        return invoice
-    lines = lines if lines is not None else list(invoice.lines.all())
-    total = sum((line.amount for line in lines), Decimal("0"))
-    pay = sum((line.pay_amount for line in lines), Decimal("0"))
-    issued = timezone.now()
-    invoice.subtotal = invoice.total = total
-    invoice.fee = total - pay
-    invoice.number = _next_number(issued.year)
-    invoice.status = InvoiceStatus.OPEN
-    invoice.issued_at = issued
-    invoice.next_attempt_at = issued
-    # Field checks here; uniqueness and constraints are the database's (and the row lock's) job.
-    invoice.full_clean(validate_unique=False, validate_constraints=False)
-    invoice.save()
-    cur = invoice.currency
-    per_freelancer: dict[int, Decimal] = defaultdict(Decimal)
-    freelancer_of = dict(
-        Contract.objects.filter(pk__in={line.contract_id for line in lines}).values_list("pk", "freelancer_id")
-    )
-    for line in lines:
-        per_freelancer[freelancer_of[line.contract_id]] += line.pay_amount
-    payees = sorted(per_freelancer.items())
-    accs = ledger.accounts(
-        [(AccountType.SELLER_RECEIVABLE, cur, invoice.organization_id, None)]
-        + [(AccountType.FREELANCER_PAYABLE, cur, None, fid) for fid, _ in payees]
-        + [(AccountType.PLATFORM_REVENUE, cur, None, None)]
-    )
-    legs = [(accs[0], total)]
-    legs += [(acc, -amount) for acc, (_fid, amount) in zip(accs[1:-1], payees, strict=True)]
-    legs.append((accs[-1], -(total - pay)))
-    ledger.post_entry(key=f"invoice:{invoice.pk}", memo=f"Invoice {invoice.number} issued", legs=legs, invoice=invoice)
-    return invoice
-
-
-@transaction.atomic
-def invoice_mark_paid(*, invoice: Invoice, actor: Any = None, via: str, charge_id: str = "") -> bool:
-    """open/payment_failed → paid, once. ``actor`` is ops for the manual gateway, None for the card gateway."""
-    if via == "manual":
-        _require_ops(actor)
-    claimed = Invoice.objects.filter(pk=invoice.pk, status__in=CHARGEABLE).update(
-        status=InvoiceStatus.PAID, paid_at=timezone.now(), paid_via=via, next_attempt_at=None, last_payment_error=""
-    )
-    if not claimed:
-        return False
-    invoice.refresh_from_db()
-    cur = invoice.currency
-    clearing, receivable = ledger.accounts(
-        [
-            (AccountType.GATEWAY_CLEARING, cur, None, None),
-            (AccountType.SELLER_RECEIVABLE, cur, invoice.organization_id, None),
-        ]
-    )
-    ledger.post_entry(
-        key=f"payment:{invoice.pk}",
-        memo=f"Invoice {invoice.number} paid via {via}" + (f" ({charge_id})" if charge_id else ""),
-        legs=[(clearing, invoice.total), (receivable, -invoice.total)],
-        invoice=invoice,
-    )
-    BillingProfile.objects.filter(organization_id=invoice.organization_id).update(consecutive_failures=0)
-    audit_record(
-        actor=actor,
-        action="invoice.paid",
-        target=invoice,
-        organization=invoice.organization,
-        data={"via": via, "charge": charge_id, "total": invoice.total},
-    )
-    from .tasks import create_payouts
-
-    create_payouts.delay_on_commit(invoice.pk)
-    return True
-
-
-@transaction.atomic
-def invoice_void(*, invoice: Invoice, actor: Any, reason: str) -> Invoice:
-    _require_ops(actor)
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the invoice is void."})
-    claimed = Invoice.objects.filter(pk=invoice.pk, status__in=CHARGEABLE).update(
-        status=InvoiceStatus.VOID, next_attempt_at=None
-    )
-    if not claimed:
-        raise ValidationError({"status": "Only open or failed invoices can be voided."})
-    invoice.refresh_from_db()
-    entry = invoice.entries.get(idempotency_key=f"invoice:{invoice.pk}")
-    ledger.reverse_entry(entry=entry, memo=f"Invoice {invoice.number} void: {reason.strip()}"[:200])
-    # Its bonuses go back to be billed again.
-    Bonus.objects.filter(invoice_line__invoice=invoice).update(invoice_line=None)
-    audit_record(
-        actor=actor,
-        action="invoice.void",
-        target=invoice,
-        organization=invoice.organization,
-        data={"reason": reason.strip()},
-    )
-    return invoice
+from .payments import CHARGEABLE, _require_manager, invoice_mark_paid, invoice_void
+from .payments import _require_ops as _require_ops
+from .payments import invoices_mark_paid as invoices_mark_paid
+from .payouts import (
+    payout_batch_create,
+    payout_batch_mark_confirmed,
+    payout_batch_mark_sent,
+    payout_send,
+    payouts_create,
+)
+from .payouts import payouts_create_many as payouts_create_many
 
 
 # ================================================================ charging
@@ -444,142 +223,6 @@ def card_save(
         next_attempt_at=timezone.now()
     )
     return profile
-
-
-# ================================================================ payouts
-@transaction.atomic
-def payouts_create(*, invoice_id: int) -> list[Payout]:
-    """Each freelancer's share of a paid invoice becomes one Payout (unique per invoice and freelancer)."""
-    invoice = Invoice.objects.get(pk=invoice_id)
-    if invoice.status != InvoiceStatus.PAID:
-        return []
-    shares: dict[int, Decimal] = defaultdict(Decimal)
-    for fid, pay in invoice.lines.values_list("contract__freelancer_id", "pay_amount"):
-        shares[fid] += pay
-    rails = dict(PayoutAccount.objects.filter(freelancer_id__in=shares).values_list("freelancer_id", "rail"))
-    existing = set(invoice.payouts.values_list("freelancer_id", flat=True))
-    Payout.objects.bulk_create(
-        [
-            Payout(
-                invoice=invoice,
-                freelancer_id=fid,
-                amount=amount,
-                currency=invoice.currency,
-                rail=rails.get(fid, PayoutRail.MANUAL),
-            )
-            for fid, amount in sorted(shares.items())
-            if amount > 0 and fid not in existing
-        ],
-        ignore_conflicts=True,
-    )
-    payouts = list(invoice.payouts.all())
-    from .tasks import send_payout
-
-    for payout in payouts:
-        if payout.rail == PayoutRail.STRIPE_CONNECT and payout.status == PayoutStatus.PENDING:
-            send_payout.delay_on_commit(payout.pk)
-    return payouts
-
-
-def _post_payout(payout: Payout) -> None:
-    cur = payout.currency
-    payable, clearing = ledger.accounts(
-        [
-            (AccountType.FREELANCER_PAYABLE, cur, None, payout.freelancer_id),
-            (AccountType.GATEWAY_CLEARING, cur, None, None),
-        ]
-    )
-    ledger.post_entry(
-        key=f"payout:{payout.pk}",
-        memo=f"Payout {payout.pk} to freelancer {payout.freelancer_id} sent ({payout.get_rail_display()})",
-        legs=[(payable, payout.amount), (clearing, -payout.amount)],
-        payout=payout,
-    )
-
-
-def payout_send(*, payout_id: int, gateway=None) -> str:
-    """Send a Connect payout. The transfer's idempotency key is the payout's, so a retry cannot pay twice."""
-    payout = Payout.objects.select_related("invoice", "freelancer__payout_account").get(pk=payout_id)
-    if payout.status != PayoutStatus.PENDING or payout.rail != PayoutRail.STRIPE_CONNECT:
-        return "skipped"
-    gateway = gateway or get_gateway("stripe")
-    charge_id = (
-        payout.invoice.attempts.filter(status=AttemptStatus.SUCCEEDED).values_list("charge_id", flat=True).first() or ""
-    )
-    transfer_id = gateway.transfer(
-        payout=payout,
-        destination=payout.freelancer.payout_account.stripe_account_id,
-        charge_id=charge_id,
-        transfer_group=f"invoice-{payout.invoice_id}",
-    )
-    with transaction.atomic():
-        if Payout.objects.filter(pk=payout.pk, status=PayoutStatus.PENDING).update(
-            status=PayoutStatus.SENT, transfer_id=transfer_id, sent_at=timezone.now()
-        ):
-            _post_payout(payout)
-    return "sent"
-
-
-@transaction.atomic
-def payout_batch_create(*, actor: Any) -> PayoutBatch | None:
-    """Collect every pending manual payout into one batch (a CSV for the bank or e-wallet)."""
-    _require_ops(actor)
-    pending = Payout.objects.select_for_update().filter(rail=PayoutRail.MANUAL, status=PayoutStatus.PENDING, batch=None)
-    ids = list(pending.values_list("pk", flat=True))
-    if not ids:
-        return None
-    batch = PayoutBatch.objects.create()
-    Payout.objects.filter(pk__in=ids).update(batch=batch)
-    audit_record(actor=actor, action="payout_batch.created", target=batch, data={"payouts": len(ids)})
-    return batch
-
-
-@transaction.atomic
-def payout_batch_mark_sent(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
-    _require_ops(actor)
-    if not PayoutBatch.objects.filter(pk=batch.pk, status=PayoutStatus.PENDING).update(
-        status=PayoutStatus.SENT, sent_at=timezone.now()
-    ):
-        raise ValidationError({"status": "This batch was already sent."})
-    # One conditional update claims every payout of the batch; then one ledger entry per payout, written in bulk.
-    pending = list(batch.payouts.select_for_update().filter(status=PayoutStatus.PENDING))
-    batch.payouts.filter(pk__in=[p.pk for p in pending]).update(status=PayoutStatus.SENT, sent_at=timezone.now())
-    currencies = sorted({p.currency for p in pending})
-    clearing = dict(
-        zip(
-            currencies,
-            ledger.accounts([(AccountType.GATEWAY_CLEARING, c, None, None) for c in currencies]),
-            strict=True,
-        )
-    )
-    payables = ledger.accounts([(AccountType.FREELANCER_PAYABLE, p.currency, None, p.freelancer_id) for p in pending])
-    ledger.post_entries(
-        [
-            {
-                "key": f"payout:{p.pk}",
-                "memo": f"Payout {p.pk} to freelancer {p.freelancer_id} sent ({p.get_rail_display()})",
-                "legs": [(payable, p.amount), (clearing[p.currency], -p.amount)],
-                "payout": p,
-            }
-            for p, payable in zip(pending, payables, strict=True)
-        ]
-    )
-    audit_record(actor=actor, action="payout_batch.sent", target=batch)
-    batch.refresh_from_db()
-    return batch
-
-
-@transaction.atomic
-def payout_batch_mark_confirmed(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
-    _require_ops(actor)
-    if not PayoutBatch.objects.filter(pk=batch.pk, status=PayoutStatus.SENT).update(
-        status=PayoutStatus.CONFIRMED, confirmed_at=timezone.now()
-    ):
-        raise ValidationError({"status": "Only a sent batch can be confirmed."})
-    batch.payouts.filter(status=PayoutStatus.SENT).update(status=PayoutStatus.CONFIRMED)
-    audit_record(actor=actor, action="payout_batch.confirmed", target=batch)
-    batch.refresh_from_db()
-    return batch
 
 
 # ================================================================ bonuses

@@ -7,9 +7,12 @@ they are shaped, and tests can stand in for them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.db.models import QuerySet
 
 
 @dataclass(frozen=True)
@@ -27,16 +30,29 @@ def _hours_of(ts: Any) -> Decimal:
     raise AttributeError("timesheet has no approved minutes/hours")
 
 
-def approved_time(*, week_start: dt.date, organization_id: int | None = None) -> list[ApprovedTime]:
+def approved_time(
+    *, week_start: dt.date, organization_id: int | None = None, organization_ids: Iterable[int] | None = None
+) -> list[ApprovedTime]:
     """Approved (or resolved) hours per contract for the week, from ``timesheets.selectors``."""
     try:
         from timesheets.selectors import approved_timesheets
     except ImportError:  # the timesheets app has not published its selector yet
         return []
-    return [
-        ApprovedTime(contract_id=ts.contract_id, hours=_hours_of(ts), source_key=f"timesheet:{ts.pk}")
-        for ts in approved_timesheets(week_start=week_start, organization_id=organization_id)
-    ]
+    qs = approved_timesheets(week_start=week_start, organization_id=organization_id)
+    if organization_ids is not None:
+        qs = qs.filter(contract__organization_id__in=list(organization_ids))
+    return [ApprovedTime(contract_id=ts.contract_id, hours=_hours_of(ts), source_key=f"timesheet:{ts.pk}") for ts in qs]
+
+
+def approved_time_sellers(*, week_start: dt.date) -> QuerySet:
+    """Ids of the sellers with final time in the week, unordered: the caller narrows, orders and pages it."""
+    try:
+        from timesheets.selectors import approved_timesheets
+    except ImportError:
+        from accounts.models import Organization
+
+        return Organization.objects.none().values_list("pk", flat=True)
+    return approved_timesheets(week_start=week_start).order_by().values_list("contract__organization_id", flat=True)
 
 
 def schedule_adherence(contract, week_start: dt.date) -> Decimal | None:

@@ -34,6 +34,11 @@ def create_payouts(invoice_id: int) -> int:
     return len(services.payouts_create(invoice_id=invoice_id))
 
 
+@shared_task
+def create_payouts_many(invoice_ids: list[int]) -> int:
+    return services.payouts_create_many(invoice_ids=invoice_ids)
+
+
 @shared_task(autoretry_for=(GatewayUnavailable,), retry_backoff=30, max_retries=8)
 def process_stripe_event(event_pk: int) -> str:
     return services.stripe_event_process(event_pk=event_pk)
@@ -48,9 +53,9 @@ def notify_payment_failed(invoice_id: int) -> int:
 
 @shared_task
 def billing_generate_invoices() -> int:
-    from .cycle import generate
+    from .cycle import issue
 
-    return len(generate(week_start=billable_week()))
+    return issue(week_start=billable_week())
 
 
 @shared_task
