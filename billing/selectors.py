@@ -141,3 +141,45 @@ def earnings_lines(*, actor: Any) -> QuerySet[InvoiceLine]:
         .select_related("invoice", "contract__organization")
         .order_by("-invoice__week_start", "id")
     )
+
+
+# ---------------------------------------------------------------- billing screens
+def seller_invoice(*, actor: Any, pk: int) -> QuerySet[Invoice]:
+    """An issued invoice of an organization the actor manages (not ops: paying is the seller's act)."""
+    if not is_user(actor):
+        return Invoice.objects.none()
+    return (
+        Invoice.objects.select_related("organization")
+        .filter(pk=pk, organization_id__in=_managed(actor))
+        .exclude(status="draft")
+    )
+
+
+def invoices_for_ops(*, actor: Any, ids: list[int]) -> list[Invoice]:
+    """The chosen invoices that can still be marked paid, in number order (ops only)."""
+    if not _ops(actor) or not ids:
+        return []
+    return list(
+        Invoice.objects.filter(pk__in=ids, status__in=["open", "payment_failed"])
+        .select_related("organization")
+        .order_by("number", "pk")
+    )
+
+
+def bonus_rule_of(*, actor: Any, contract) -> BonusRule | None:
+    """The contract's QA bonus rule, if the actor may see it (its seller's managers, its freelancer, ops)."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    return _rules(actor).filter(contract=contract, active=True).first()
+
+
+def bonus_evidence_reviews(*, actor: Any, bonuses) -> dict[int, Any]:
+    """The reviews named in the bonuses' evidence that the actor may open, by id, in one query."""
+    from accounts.access import scoped
+    from qa_scoring.models import Review
+
+    ids = {int(i) for b in bonuses for i in (b.evidence or {}).get("review_ids", []) if str(i).isdigit()}
+    if not ids:
+        return {}
+    reviews = scoped(Review, actor).filter(pk__in=ids).select_related(None)
+    return {r.pk: r for r in reviews.only("pk", "score", "submitted_at", "critical_fail")}

@@ -12,6 +12,7 @@ a 5xx or a crash cannot charge or pay twice.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -435,3 +436,137 @@ __all__ = [
     "stripe_event_process",
     "stripe_event_record",
 ]
+
+
+# --- UI helpers
+# Writes behind the billing screens: a card saved from a SetupIntent the browser confirmed, "Pay now" with its
+# 3-D Secure follow-up, and marking several invoices paid at once on the ops desk.
+@dataclass(frozen=True)
+class PayNow:
+    """What "Pay now" did: ``status`` is succeeded, failed, requires_action or not_chargeable."""
+
+    status: str
+    error: str = ""
+    client_secret: str = ""
+
+
+def card_save_from_setup_intent(
+    *, actor: Any, organization: Organization, setup_intent_id: str, gateway=None
+) -> BillingProfile:
+    """Keep the card of a SetupIntent that Stripe.js confirmed in the browser.
+
+    The id comes from the browser, so the SetupIntent is re-read from Stripe: it must have succeeded and belong
+    to this seller's Stripe customer, or nothing is stored.
+    """
+    _require_manager(actor, organization.pk)
+    gateway = gateway or get_gateway()
+    if gateway.name != "stripe":
+        raise ValidationError({"card": "Card payments are not configured; invoices are paid by bank transfer."})
+    profile = BillingProfile.objects.filter(organization=organization).first()
+    setup_intent_id = (setup_intent_id or "").strip()
+    si = gateway.setup_intent_retrieve(setup_intent_id) if setup_intent_id.startswith("seti_") else None
+    if profile is None or not profile.stripe_customer_id or si is None or si["customer"] != profile.stripe_customer_id:
+        raise ValidationError({"card": "This card set-up is not your organization's. Start again with “Add a card”."})
+    if si["status"] != "succeeded" or not si["payment_method"]:
+        raise ValidationError({"card": "The card is not confirmed yet. Enter it again and follow your bank's steps."})
+    card = gateway.payment_method_details(si["payment_method"])
+    with transaction.atomic():
+        profile = BillingProfile.objects.select_for_update().get(pk=profile.pk)
+        if profile.payment_method_id == si["payment_method"]:
+            return profile  # the same set-up sent twice
+        profile.payment_method_id = si["payment_method"]
+        profile.card_brand, profile.card_last4 = card["brand"][:20], card["last4"][:4]
+        profile.card_exp_month, profile.card_exp_year = card["exp_month"], card["exp_year"]
+        profile.consecutive_failures = 0
+        profile.full_clean()
+        profile.save()
+        audit_record(
+            actor=actor,
+            action="billing.card_saved",
+            target=profile,
+            organization=organization,
+            data={"brand": profile.card_brand, "last4": profile.card_last4, "setup_intent": si["id"]},
+        )
+        # Failed invoices are retried with the new card right away.
+        Invoice.objects.filter(organization=organization, status=InvoiceStatus.PAYMENT_FAILED).update(
+            next_attempt_at=timezone.now()
+        )
+    return profile
+
+
+def _awaiting_authentication(invoice: Invoice) -> PaymentAttempt | None:
+    last = invoice.attempts.order_by("-number").first()
+    if last is not None and last.status == AttemptStatus.REQUIRES_ACTION and last.payment_intent_id:
+        return last
+    return None
+
+
+def invoice_pay_now(*, actor: Any, invoice: Invoice, gateway=None) -> PayNow:
+    """The seller retries a failed invoice now, with the saved card.
+
+    When the bank asks for 3-D Secure, the answer carries the PaymentIntent's client secret for Stripe.js; the
+    result is recorded later by ``invoice_payment_confirm`` from Stripe's own state. A double submit cannot
+    charge twice: the attempt row is claimed under a lock and its idempotency key is what Stripe sees.
+    """
+    _require_manager(actor, invoice.organization_id)
+    gateway = gateway or get_gateway()
+    if gateway.name != "stripe":
+        raise ValidationError("Invoices are paid by bank transfer; there is no card to charge.")
+    invoice.refresh_from_db()
+    if invoice.status not in CHARGEABLE:
+        return PayNow(status="not_chargeable")
+    waiting = _awaiting_authentication(invoice)
+    if waiting is not None:
+        # The bank's question is still open on the last PaymentIntent: answer it rather than charge again.
+        outcome = payment_result_record(attempt_id=waiting.pk, result=gateway.payment_status(waiting.payment_intent_id))
+        if outcome == AttemptStatus.REQUIRES_ACTION:
+            secret = gateway.payment_intent_client_secret(waiting.payment_intent_id)
+            return PayNow(status="requires_action", client_secret=secret)
+        if outcome == AttemptStatus.SUCCEEDED:
+            _audit_pay_now(actor, invoice, "succeeded")
+            return PayNow(status="succeeded")
+    Invoice.objects.filter(pk=invoice.pk, status__in=CHARGEABLE).update(next_attempt_at=timezone.now())
+    outcome = invoice_charge(invoice_id=invoice.pk, gateway=gateway)
+    _audit_pay_now(actor, invoice, outcome)
+    invoice.refresh_from_db()
+    if outcome == "succeeded":
+        return PayNow(status="succeeded")
+    if outcome == AttemptStatus.REQUIRES_ACTION:
+        waiting = _awaiting_authentication(invoice)
+        secret = gateway.payment_intent_client_secret(waiting.payment_intent_id) if waiting else ""
+        return PayNow(status="requires_action", client_secret=secret, error=invoice.last_payment_error)
+    if outcome == "skipped":
+        return PayNow(status="not_chargeable")
+    return PayNow(status="failed", error=invoice.last_payment_error or "The payment failed.")
+
+
+def _audit_pay_now(actor: Any, invoice: Invoice, outcome: str) -> None:
+    audit_record(
+        actor=actor,
+        action="invoice.pay_now",
+        target=invoice,
+        organization=invoice.organization,
+        data={"outcome": str(outcome), "total": invoice.total},
+    )
+
+
+def invoice_payment_confirm(*, actor: Any, invoice: Invoice, gateway=None) -> str:
+    """After Stripe.js ran the bank's authentication: re-read the PaymentIntent and record what Stripe says.
+
+    Nothing from the browser is trusted; the PaymentIntent is the one on our last attempt.
+    """
+    _require_manager(actor, invoice.organization_id)
+    gateway = gateway or get_gateway()
+    waiting = _awaiting_authentication(invoice) if gateway.name == "stripe" else None
+    if waiting is None:
+        invoice.refresh_from_db()
+        return "succeeded" if invoice.status == InvoiceStatus.PAID else "nothing_to_confirm"
+    outcome = payment_result_record(attempt_id=waiting.pk, result=gateway.payment_status(waiting.payment_intent_id))
+    audit_record(
+        actor=actor,
+        action="invoice.payment_confirmed",
+        target=invoice,
+        organization=invoice.organization,
+        data={"outcome": str(outcome), "payment_intent": waiting.payment_intent_id},
+    )
+    return str(outcome)

@@ -71,6 +71,36 @@ class StripeGateway:
         card = pm.to_dict().get("card") or {}
         return str(card.get("brand") or ""), str(card.get("last4") or "")
 
+    def setup_intent_retrieve(self, setup_intent_id: str) -> dict | None:
+        """The SetupIntent as Stripe has it now (None when Stripe does not know the id)."""
+        try:
+            si = self._call(self.client.v1.setup_intents.retrieve, setup_intent_id)
+        except stripe.InvalidRequestError:
+            return None
+        data = si.to_dict()
+        pm = data.get("payment_method")
+        return {
+            "id": si.id,
+            "status": si.status,
+            "customer": data.get("customer") or "",
+            "payment_method": (pm.get("id") if isinstance(pm, dict) else pm) or "",
+        }
+
+    def payment_method_details(self, payment_method_id: str) -> dict:
+        """Brand, last four digits and expiry of a card payment method."""
+        pm = self._call(self.client.v1.payment_methods.retrieve, payment_method_id)
+        card = pm.to_dict().get("card") or {}
+        return {
+            "brand": str(card.get("brand") or ""),
+            "last4": str(card.get("last4") or ""),
+            "exp_month": card.get("exp_month"),
+            "exp_year": card.get("exp_year"),
+        }
+
+    def payment_intent_client_secret(self, payment_intent_id: str) -> str:
+        """The secret Stripe.js needs to run the bank's authentication (3-D Secure) for this PaymentIntent."""
+        return self._call(self.client.v1.payment_intents.retrieve, payment_intent_id).client_secret or ""
+
     # ----------------------------------------------------------- charges
     def charge(self, *, invoice, profile, idempotency_key: str) -> ChargeResult:
         if not profile or not profile.payment_method_id:

@@ -292,6 +292,16 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # s
 # Hours to wait before retrying after the 1st, 2nd, 3rd failed charge; no retry after the last.
 BILLING_RETRY_SCHEDULE_HOURS = [int(h) for h in env.list("BILLING_RETRY_SCHEDULE_HOURS", default=["24", "72", "120"])]
 BILLING_PAUSE_AFTER_FAILURES = env.int("BILLING_PAUSE_AFTER_FAILURES", default=3)  # failed charges in a row → pause
+# Shown to sellers on the manual gateway (bank transfer): account holder, bank, IBAN/account number, BIC/SWIFT.
+# One line each, separated by ";" in the environment.
+BILLING_BANK_DETAILS = [
+    line.strip()
+    for line in env.str(
+        "BILLING_BANK_DETAILS", default="Account holder: Shiftdesk Ltd;IBAN: GB00 TEST 0000 0000 0000 00;BIC: TESTGB2L"
+    ).split(";")
+    if line.strip()
+]
+BILLING_PAYMENT_TERMS_DAYS = env.int("BILLING_PAYMENT_TERMS_DAYS", default=7)  # days from issue to due date
 
 # --- marketplace (matching and offers; see README "Marketplace and matching")
 MATCHING_WEIGHTS = {  # integer points per signal, must sum to 100; each signal scores 0–100 %

@@ -405,7 +405,7 @@ def ops_mark_it_paid(open_page, ops, invoice) -> None:
         "93.00 USD",
         "Open",
     ]
-    row.get_by_role("button", name="Mark paid").click()
+    row.get_by_role("button", name=f"Mark {invoice.number} paid").click()
     assert status_message(desk) == f"Invoice {invoice.number} marked paid."
     invoice.refresh_from_db()
     assert (invoice.status, invoice.paid_via) == ("paid", "manual")
