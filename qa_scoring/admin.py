@@ -3,12 +3,14 @@ from django.contrib import admin
 from .models import (
     Conversation,
     Criterion,
+    CriterionRollup,
     CriterionScore,
     Dispute,
     DisputeItem,
     ImportJob,
     Message,
     Review,
+    ReviewRollup,
     Rubric,
     RubricVersion,
     Section,
@@ -130,3 +132,20 @@ class DisputeItemAdmin(admin.ModelAdmin):
     list_display = ["dispute", "criterion", "original_value", "new_value", "changed"]
     raw_id_fields = ["dispute", "criterion"]
     search_fields = ["criterion__key"]
+
+
+class RollupAdmin(admin.ModelAdmin):
+    """Read-only: the review writers keep these sums (qa_scoring/rollups.py); rebuild with rebuild_qa_rollups."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(ReviewRollup, RollupAdmin)
+admin.site.register(CriterionRollup, RollupAdmin)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -395,11 +396,12 @@ def see_earnings_and_bonus(page, worked: int) -> None:
     ]
     bonus = (pay * 5 / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     reviews = ", ".join(
-        str(pk) for pk in Review.objects.filter(kind="production").order_by("pk").values_list("pk", flat=True)
+        f"review of {r.submitted_at.day} {r.submitted_at:%b}, score {floatformat(r.score, '-2')}"
+        for r in Review.objects.filter(kind="production").order_by("submitted_at", "pk")
     )
     assert text_of(page.locator("#bonus-heading + ul li")) == (
         f"QA bonus, week of {week} — {bonus} USD (Baltic Socks). "
-        f"IQS 96.00 ≥ 90 over 2 reviews → 5 % of {pay} USD. Reviews: {reviews}."
+        f"IQS 96.00 ≥ 90 over 2 reviews → 5 % of {pay} USD. IQS 96.00 Reviews: {reviews}"
     )
 
 

@@ -382,7 +382,7 @@ def see_the_open_invoice(page, invoice) -> None:
     )
     row = rows_of(page.get_by_role("table"))[0]
     assert row[:5] == [invoice.number, f"{invoice.week_start.day} {invoice.week_start:%b %Y}", "93.00 USD", "Open", "—"]
-    page.get_by_role("link", name=invoice.number).click()
+    page.get_by_role("link", name=invoice.number, exact=True).click()
     assert text_of(page.get_by_role("heading", level=1)) == f"Invoice {invoice.number}"
     assert rows_of(page.get_by_role("table")) == [
         ["Amazon buyer-messages agent: 7.75 h × 12.00 USD", "Maria Santos", "7.75", "12.00", "93.00 USD"]
