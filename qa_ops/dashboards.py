@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.access import is_user, organization_ids, scoped
 from qa_scoring.models import CriterionRollup, Review, ReviewKind, ReviewRollup, ReviewStatus
-from qa_scoring.rollups import week_of
+from qa_scoring.rollups import period_pieces, week_of
 from qa_scoring.scoring import DEFAULT_PASS_MARK
 from qa_scoring.selectors import _freelancer_conversation_q, is_qa_staff
 
@@ -77,10 +77,14 @@ def is_freelancer_only(actor: Any) -> bool:
 
 def rollups(model: type[ReviewRollup] | type[CriterionRollup], actor: Any, f: Filters) -> QuerySet:
     """Roll-up rows of the weeks in the period that the actor may see, filtered."""
+    first, last = f.weeks
+    return scoped_rollups(model.objects.filter(week__gte=first, week__lte=last), actor, f)
+
+
+def scoped_rollups(qs: QuerySet, actor: Any, f: Filters) -> QuerySet:
+    """Roll-up rows (weekly or block) the actor may see, narrowed by the seller, freelancer and version filters."""
     from marketplace.models import Contract, FreelancerProfile
 
-    first, last = f.weeks
-    qs = model.objects.filter(week__gte=first, week__lte=last)
     if not is_qa_staff(actor):
         orgs = organization_ids(actor)
         if orgs:
@@ -158,24 +162,31 @@ def iqs_trend(actor: Any, f: Filters) -> Chart:
 def heatmap(actor: Any, f: Filters) -> Chart:
     """Average points lost per criterion and freelancer: weight × (max − avg value) / (max − min).
 
-    Points lost are linear in the value, so the roll-up keeps the sum and count of rated values per week; the
-    database sums a period's weeks per (freelancer, criterion) and joins the e-mails to those result rows, and
-    the weights are applied to them here.
+    Points lost are linear in the value, so the roll-ups keep the sum and count of rated values. The period's
+    weeks are read as whole 16- and 4-week blocks plus the single weeks at its edges (``period_pieces``); the
+    database sums those rows per (freelancer, criterion) and joins the criteria and e-mails to the result
+    rows; the exact fraction is rounded to cents here (half to even, as ``Decimal.quantize``).
     """
     from django.contrib.auth import get_user_model
     from django.db import connection
 
     from marketplace.models import FreelancerProfile
-    from qa_scoring.models import Criterion
+    from qa_scoring.models import Criterion, CriterionBlockRollup
 
-    sums = (
-        rollups(CriterionRollup, actor, f)
-        .values_list("freelancer_id", "criterion_id")
-        .annotate(n=Sum("scores"), total=Sum("value_sum"))
-        .filter(n__gt=0)
-        .order_by()
-    )
-    sql, params = sums.query.sql_with_params()
+    blocks, singles = period_pieces(*f.weeks)
+    parts = []
+    if singles:
+        parts.append(scoped_rollups(CriterionRollup.objects.filter(week__in=singles), actor, f))
+    for size in sorted({n for n, _ in blocks}):
+        starts = [start for n, start in blocks if n == size]
+        parts.append(scoped_rollups(CriterionBlockRollup.objects.filter(weeks=size, start__in=starts), actor, f))
+    if not parts:
+        return Chart("heatmap", HEATMAP_TITLE, HEATMAP_COLUMNS, [], {})
+    queries = [p.values_list("freelancer_id", "criterion_id", "scores", "value_sum").order_by().query for p in parts]
+    compiled = [query.sql_with_params() for query in queries]
+    # The ORM's own SQL for each piece; every value is a parameter.
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql}) p{i}" for i, (sql, _) in enumerate(compiled))  # noqa: S608
+    params = [param for _, ps in compiled for param in ps]
     q = connection.ops.quote_name
     tables = {
         "criteria": q(Criterion._meta.db_table),
@@ -187,21 +198,35 @@ def heatmap(actor: Any, f: Filters) -> Chart:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(u.email, %s), c.key, c.weight, c.scale_min, c.scale_max, s.n, s.total "  # noqa: S608
-            f"FROM ({sql}) s JOIN {tables['criteria']} c ON c.id = s.criterion_id "
+            "FROM (SELECT r.freelancer_id, r.criterion_id, CAST(SUM(r.scores) AS BIGINT) AS n, "
+            "CAST(SUM(r.value_sum) AS BIGINT) AS total "
+            f"FROM ({union}) r GROUP BY r.freelancer_id, r.criterion_id) s "
+            f"JOIN {tables['criteria']} c ON c.id = s.criterion_id "
             f"LEFT JOIN {tables['profiles']} p ON p.id = s.freelancer_id "
             f"LEFT JOIN {tables['users']} u ON u.id = p.user_id "
             f"ORDER BY COALESCE(u.email, %s){binary}, c.key{binary}, c.id",
             ["—", *params, "—"],
         )
         rows = cursor.fetchall()
-    cent = Decimal("0.01")
     out = [
-        [label, key, (Decimal(weight) * (top - Decimal(total) / n) / (top - bottom)).quantize(cent), int(n)]
+        [label, key, points_lost(weight, bottom, top, n, total), n]
         for label, key, weight, bottom, top, n, total in rows
+        if n  # every rated value of the cell was taken back
     ]
-    return Chart(
-        "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, {}
-    )
+    return Chart("heatmap", HEATMAP_TITLE, HEATMAP_COLUMNS, out, {})
+
+
+HEATMAP_TITLE = "Points lost by criterion"
+HEATMAP_COLUMNS = ["freelancer", "criterion", "avg_points_lost", "scores"]
+
+
+def points_lost(weight: int, bottom: int, top: int, n: int, total: int) -> Decimal:
+    """weight × (top − total / n) / (top − bottom) to the cent, exactly: integer arithmetic, half to even."""
+    numerator, denominator = 100 * weight * (top * n - total), (top - bottom) * n
+    cents, rest = divmod(numerator, denominator)
+    if 2 * rest > denominator or (2 * rest == denominator and cents % 2):
+        cents += 1
+    return Decimal(cents).scaleb(-2)
 
 
 def critical_fails(actor: Any, f: Filters) -> Chart:

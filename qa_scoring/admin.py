@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Conversation,
     Criterion,
+    CriterionBlockRollup,
     CriterionRollup,
     CriterionScore,
     Dispute,
@@ -149,3 +150,4 @@ class RollupAdmin(admin.ModelAdmin):
 
 admin.site.register(ReviewRollup, RollupAdmin)
 admin.site.register(CriterionRollup, RollupAdmin)
+admin.site.register(CriterionBlockRollup, RollupAdmin)

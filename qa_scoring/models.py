@@ -473,3 +473,33 @@ class CriterionRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} freelancer {self.freelancer_id} criterion {self.criterion_id}: {self.scores}"
+
+
+class CriterionBlockRollup(models.Model):
+    """The weekly criterion sums added up over aligned blocks of 4 and 16 ISO weeks.
+
+    A long period is read as its whole blocks plus the weeks at its edges (``rollups.period_pieces``), so the
+    heat map sums a handful of rows per freelancer and criterion instead of one per week. Blocks start on the
+    Mondays ``BLOCK_EPOCH + k × weeks`` and are kept by the same writers, in the same transaction.
+    """
+
+    weeks = models.PositiveSmallIntegerField(help_text="block length in ISO weeks: 4 or 16")
+    start = models.DateField(help_text="Monday of the block's first week")
+    organization_id = models.BigIntegerField(help_text="0: no seller")
+    freelancer_id = models.BigIntegerField(help_text="0: no freelancer")
+    rubric_version_id = models.BigIntegerField()
+    criterion_id = models.BigIntegerField()
+    scores = models.IntegerField(default=0)
+    value_sum = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["weeks", "start", "organization_id", "freelancer_id", "rubric_version_id", "criterion_id"],
+                name="criterion_block_rollup_unique_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization_id", "weeks", "start"], name="criterion_block_org_start")]
+
+    def __str__(self) -> str:
+        return f"{self.weeks} weeks from {self.start} freelancer {self.freelancer_id} criterion {self.criterion_id}"

@@ -9,6 +9,9 @@ order (so two writers never deadlock on roll-up rows, and two increments of one 
 Only submitted production reviews count (calibration and vetting never do). A review counts in the ISO week of
 its ``submitted_at`` (``TruncWeek`` in the current time zone), under its conversation's seller and freelancer
 (0 when there is none), its rubric version and its reviewer. ``rebuild()`` recomputes everything.
+
+``CriterionBlockRollup`` holds the same criterion sums over aligned blocks of ``BLOCK_WEEKS`` weeks, written with
+every weekly change; ``period_pieces`` splits a run of weeks into the fewest whole blocks and single weeks.
 """
 
 from __future__ import annotations
@@ -25,7 +28,16 @@ from django.db.models import Count, DateField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
-from .models import CriterionRollup, CriterionScore, Dispute, Review, ReviewKind, ReviewRollup, ReviewStatus
+from .models import (
+    CriterionBlockRollup,
+    CriterionRollup,
+    CriterionScore,
+    Dispute,
+    Review,
+    ReviewKind,
+    ReviewRollup,
+    ReviewStatus,
+)
 
 REVIEW_KEY = ("week", "organization_id", "freelancer_id", "rubric_version_id", "reviewer_id")
 REVIEW_SUMS = (
@@ -40,6 +52,10 @@ REVIEW_SUMS = (
 )
 CRITERION_KEY = ("week", "organization_id", "freelancer_id", "rubric_version_id", "criterion_id")
 CRITERION_SUMS = ("scores", "value_sum")
+BLOCK_KEY = ("weeks", "start", "organization_id", "freelancer_id", "rubric_version_id", "criterion_id")
+BLOCK_WEEKS = (16, 4)  # longest first: a period takes the longest whole blocks that fit
+BLOCK_EPOCH = dt.date(2001, 1, 1)  # a Monday; every block starts BLOCK_EPOCH + k × its length
+WEEK = dt.timedelta(days=7)
 DISPUTE_FIELD = {
     "open": "disputes_open",
     "accepted": "disputes_accepted",
@@ -54,6 +70,41 @@ def week_of(moment: dt.datetime) -> dt.date:
     """Monday of the ISO week of ``moment`` in the current time zone (as ``TruncWeek`` does)."""
     day = timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
     return day - dt.timedelta(days=day.weekday())
+
+
+def block_of(week: dt.date, weeks: int) -> dt.date:
+    """First Monday of the ``weeks``-long block that holds the ISO week starting on ``week``."""
+    return week - WEEK * (((week - BLOCK_EPOCH).days // 7) % weeks)
+
+
+def period_pieces(first: dt.date, last: dt.date) -> tuple[list[tuple[int, dt.date]], list[dt.date]]:
+    """The weeks from Monday ``first`` to Monday ``last`` (both included) as whole blocks and single weeks.
+
+    Walking forward, each step takes the longest block that starts at the current week and ends within the
+    period, else the single week; the pieces cover every week exactly once.
+    """
+    blocks: list[tuple[int, dt.date]] = []
+    singles: list[dt.date] = []
+    week = first
+    while week <= last:
+        size = next((n for n in BLOCK_WEEKS if block_of(week, n) == week and week + WEEK * (n - 1) <= last), 1)
+        if size == 1:
+            singles.append(week)
+        else:
+            blocks.append((size, week))
+        week += WEEK * size
+    return blocks, singles
+
+
+def blocks_of(criteria: dict[Key, list[Any]] | dict[Key, tuple]) -> dict[Key, list[int]]:
+    """Weekly criterion rows (or deltas) added up into their blocks, for every block length."""
+    out: dict[Key, list[int]] = {}
+    for (week, *rest), (scores, value_sum) in criteria.items():
+        for size in BLOCK_WEEKS:
+            sums = out.setdefault((size, block_of(week, size), *rest), [0, 0])
+            sums[0] += scores
+            sums[1] += value_sum
+    return out
 
 
 def _counted(prefix: str = "") -> dict[str, Any]:
@@ -187,6 +238,12 @@ def _upsert(table: str, key: tuple[str, ...], sums: tuple[str, ...], rows: dict[
 def _add(reviews: dict[Key, list[Any]], criteria: dict[Key, list[int]]) -> None:
     _upsert(ReviewRollup._meta.db_table, REVIEW_KEY, REVIEW_SUMS, reviews)
     _upsert(CriterionRollup._meta.db_table, CRITERION_KEY, CRITERION_SUMS, criteria)
+    _upsert(
+        CriterionBlockRollup._meta.db_table,
+        BLOCK_KEY,
+        CRITERION_SUMS,
+        {key: sums for key, sums in blocks_of(criteria).items() if any(sums)},
+    )
 
 
 def on_review_delete(sender: Any, instance: Review, **kwargs: Any) -> None:
@@ -291,6 +348,22 @@ def fresh_criterion_rows() -> dict[Key, tuple]:
     )
 
 
+def fresh_block_rows(criteria: dict[Key, tuple] | None = None) -> dict[Key, tuple]:
+    """Block rows a full aggregation gives (from ``fresh_criterion_rows()`` unless given)."""
+    blocks = blocks_of(fresh_criterion_rows() if criteria is None else criteria)
+    return {key: tuple(sums) for key, sums in blocks.items() if any(sums)}
+
+
+def stored_block_rows() -> dict[Key, tuple]:
+    return {
+        (weeks, start, *(int(v) for v in rest)): (scores, value_sum)
+        for weeks, start, *rest, scores, value_sum in CriterionBlockRollup.objects.values_list(
+            *BLOCK_KEY, *CRITERION_SUMS
+        )
+        if scores or value_sum
+    }
+
+
 def stored_review_rows() -> dict[Key, tuple]:
     return _normalize(ReviewRollup.objects.values(*REVIEW_KEY, *REVIEW_SUMS), REVIEW_KEY, REVIEW_SUMS)
 
@@ -302,9 +375,11 @@ def stored_criterion_rows() -> dict[Key, tuple]:
 def differences() -> dict[str, list[tuple[Key, tuple | None, tuple | None]]]:
     """(key, stored, fresh) for every roll-up row that differs from a full aggregation; empty when exact."""
     out: dict[str, list] = defaultdict(list)
+    fresh_criteria = fresh_criterion_rows()
     for name, stored, fresh in (
         ("reviews", stored_review_rows(), fresh_review_rows()),
-        ("criteria", stored_criterion_rows(), fresh_criterion_rows()),
+        ("criteria", stored_criterion_rows(), fresh_criteria),
+        ("blocks", stored_block_rows(), fresh_block_rows(fresh_criteria)),
     ):
         for key in sorted(set(stored) | set(fresh)):
             if stored.get(key) != fresh.get(key):
@@ -329,15 +404,15 @@ def _insert_select(
 
 @transaction.atomic
 def rebuild() -> tuple[int, int]:
-    """Recompute both roll-ups from the reviews in one transaction. Writers wait for it on PostgreSQL."""
+    """Recompute the roll-ups from the reviews in one transaction. Writers wait for it on PostgreSQL."""
     q = connection.ops.quote_name
     if connection.vendor == "postgresql":
+        tables = ", ".join(q(m._meta.db_table) for m in (ReviewRollup, CriterionRollup, CriterionBlockRollup))
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"LOCK TABLE {q(ReviewRollup._meta.db_table)}, {q(CriterionRollup._meta.db_table)} IN EXCLUSIVE MODE"
-            )
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     ReviewRollup.objects.all().delete()
     CriterionRollup.objects.all().delete()
+    CriterionBlockRollup.objects.all().delete()
     zeros = (0, 0, 0, 0)
     _insert_select(
         ReviewRollup,
@@ -367,7 +442,31 @@ def rebuild() -> tuple[int, int]:
         ("r_week", "r_org", "r_freelancer", "review__rubric_version_id", "criterion_id", "r_scores", "r_value_sum"),
         fresh_criterion_queryset(),
     )
+    build_blocks(CriterionRollup, CriterionBlockRollup)
     return ReviewRollup.objects.count(), CriterionRollup.objects.count()
+
+
+def build_blocks(weekly: Any, block: Any) -> None:
+    """Fill the (empty) block table from the weekly criterion rows: one INSERT … SELECT per block.
+
+    Takes the model classes so that the migration that adds the blocks can fill them too.
+    """
+    group = ("organization_id", "freelancer_id", "rubric_version_id", "criterion_id")
+    weeks = sorted(weekly.objects.values_list("week", flat=True).distinct().order_by())
+    for size in BLOCK_WEEKS:
+        for start in sorted({block_of(w, size) for w in weeks}):
+            sums = (
+                weekly.objects.filter(week__gte=start, week__lt=start + WEEK * size)
+                .values(*group)
+                .annotate(b_scores=Sum("scores"), b_value_sum=Sum("value_sum"))
+                .filter(Q(b_scores__gt=0) | ~Q(b_value_sum=0))
+                .annotate(b_weeks=Value(size), b_start=Value(start, output_field=DateField()))
+                .values("b_weeks", "b_start", *group, "b_scores", "b_value_sum")
+                .order_by()
+            )
+            _insert_select(
+                block, (*BLOCK_KEY, *CRITERION_SUMS), ("b_weeks", "b_start", *group, "b_scores", "b_value_sum"), sums
+            )
 
 
 def _disputes_by_key() -> dict[Key, tuple[int, int, int, int]]:

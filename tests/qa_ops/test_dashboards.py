@@ -78,6 +78,15 @@ def test_other_charts(data, seller_owner):
     assert dashboards.throughput(seller_owner, F).rows == [["quinn@shiftdesk.test", 3, 0, 0]]
 
 
+def test_points_lost_are_exact_cents_rounded_half_to_even():
+    # weight 1 on a 1–5 scale: (5 − total/8) / 4, a tie at half a cent for these totals.
+    assert dashboards.points_lost(1, 1, 5, 8, 36) == Decimal("0.12")  # 0.125 → 0.12
+    assert dashboards.points_lost(1, 1, 5, 8, 28) == Decimal("0.38")  # 0.375 → 0.38
+    assert dashboards.points_lost(8, 0, 1, 3, 2) == Decimal("2.67")  # 8/3, not a tie
+    assert str(dashboards.points_lost(20, 0, 1, 4, 4)) == "0.00"  # nothing lost still shows its cents
+    assert str(dashboards.points_lost(20, 0, 1, 4, 0)) == "20.00"
+
+
 def test_outsider_sees_only_their_own(data, outsider):
     assert dashboards.iqs_trend(outsider, F).rows == [["2026-11-02", "All", Decimal("10.00"), 1]]
     assert dashboards.heatmap(outsider, F).rows == [["—", "greeting", Decimal("0.00"), 1]]

@@ -22,6 +22,7 @@ from qa_ops.dashboards import Chart, Filters, is_freelancer_only
 from qa_ops.models import AssignmentStatus, ReviewAssignment
 from qa_scoring import services
 from qa_scoring.models import Conversation, CriterionScore, Dispute, Review, ReviewKind, ReviewStatus
+from qa_scoring.rollups import period_pieces
 from qa_scoring.scoring import DEFAULT_PASS_MARK
 from qa_scoring.selectors import _freelancer_conversation_q, is_qa_staff
 from qa_scoring.services import Grade
@@ -323,7 +324,14 @@ def test_charts_equal_the_raw_aggregation(
         Filters(start=MON, end=MON + dt.timedelta(days=60), rubric_version_id=default_version.pk),
         Filters(start=MON, end=MON + dt.timedelta(days=60), rubric_version_id=default_version.pk + 1000),
         Filters(start=MON + dt.timedelta(days=90), end=MON + dt.timedelta(days=100)),
+        # Long periods: the history lies inside whole 16-week blocks, or in 4-week blocks and edge weeks.
+        Filters(start=MON - dt.timedelta(days=200), end=MON + dt.timedelta(days=200)),
+        Filters(start=MON + dt.timedelta(days=8), end=MON + dt.timedelta(days=150), organization_id=org.pk),
+        Filters(start=MON - dt.timedelta(days=120), end=MON + dt.timedelta(days=10)),
     ]
+    # The long variants read the history from blocks: a 16-week one, and a 4-week one beside edge weeks.
+    assert (16, dt.date(2026, 10, 5)) in period_pieces(*variants[-3].weeks)[0]
+    assert period_pieces(*variants[-2].weeks)[0][0] == (4, dt.date(2026, 11, 30))
     actors = _actors(reviewer, seller_owner, outsider, freelancer, freelancer_no_contract)
     for f in variants:
         for actor in actors.values():

@@ -11,7 +11,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qa_scoring import rollups, services
-from qa_scoring.models import Conversation, Criterion, CriterionRollup, Dispute, Review, ReviewKind, ReviewRollup
+from qa_scoring.models import (
+    Conversation,
+    Criterion,
+    CriterionBlockRollup,
+    CriterionRollup,
+    Dispute,
+    Review,
+    ReviewKind,
+    ReviewRollup,
+)
 from qa_scoring.services import Grade
 from tests.qa_scoring.factories import ConversationFactory
 from tests.qa_scoring.grades import MIXED, PERFECT
@@ -42,6 +51,54 @@ def row(**key):
 def test_week_of_is_the_iso_monday():
     assert rollups.week_of(dt.datetime(2026, 11, 8, 23, 59, tzinfo=dt.UTC)) == dt.date(2026, 11, 2)
     assert rollups.week_of(dt.datetime(2026, 11, 9, 0, 0, tzinfo=dt.UTC)) == dt.date(2026, 11, 9)
+
+
+def test_period_pieces_take_the_longest_whole_blocks():
+    blocks, singles = rollups.period_pieces(dt.date(2026, 4, 13), dt.date(2027, 5, 17))
+    assert blocks == [
+        (4, dt.date(2026, 4, 20)),
+        (4, dt.date(2026, 5, 18)),
+        (16, dt.date(2026, 6, 15)),
+        (16, dt.date(2026, 10, 5)),
+        (16, dt.date(2027, 1, 25)),
+    ]
+    assert singles == [dt.date(2026, 4, 13), dt.date(2027, 5, 17)]
+    # Twelve weeks (the default dashboard period) starting off the 4-week grid.
+    assert rollups.period_pieces(dt.date(2026, 9, 14), dt.date(2026, 11, 30)) == (
+        [(4, dt.date(2026, 10, 5)), (4, dt.date(2026, 11, 2))],
+        [dt.date(2026, 9, 14), dt.date(2026, 9, 21), dt.date(2026, 9, 28), dt.date(2026, 11, 30)],
+    )
+    assert rollups.period_pieces(dt.date(2026, 11, 2), dt.date(2026, 11, 2)) == ([], [dt.date(2026, 11, 2)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.integers(-60, 60), length=st.integers(1, 140))
+def test_period_pieces_cover_every_week_exactly_once(first, length):
+    start = MON.date() + dt.timedelta(weeks=first)
+    last = start + dt.timedelta(weeks=length - 1)
+    blocks, singles = rollups.period_pieces(start, last)
+    covered = list(singles)
+    for size, block_start in blocks:
+        assert rollups.block_of(block_start, size) == block_start  # on the block grid
+        covered += [block_start + dt.timedelta(weeks=i) for i in range(size)]
+    assert sorted(covered) == [start + dt.timedelta(weeks=i) for i in range(length)]
+    # At most three single weeks and three 4-week blocks on each side of the 16-week blocks.
+    assert len(singles) <= 6 and sum(1 for size, _ in blocks if size == 4) <= 6
+
+
+def test_blocks_add_up_their_weeks(reviewer, second_reviewer, conversation, default_version):
+    assert rollups.block_of(MON.date(), 4) == MON.date()  # MON starts a 4-week block; MON + 9 days lies in it
+    submit(reviewer, conversation, MIXED)
+    submit(second_reviewer, conversation, PERFECT, MON + dt.timedelta(days=9))
+    greeting = Criterion.objects.get(version=default_version, key="greeting").pk
+    weekly = list(CriterionRollup.objects.filter(criterion_id=greeting).order_by("week").values_list("week", "scores"))
+    assert weekly == [(dt.date(2026, 11, 2), 1), (dt.date(2026, 11, 9), 1)]
+    blocks = CriterionBlockRollup.objects.filter(criterion_id=greeting).order_by("weeks")
+    assert list(blocks.values_list("weeks", "start", "scores", "value_sum")) == [
+        (4, dt.date(2026, 11, 2), 2, 1),  # MIXED misses the greeting, PERFECT has it
+        (16, dt.date(2026, 10, 5), 2, 1),
+    ]
+    exact()
 
 
 def test_submit_adds_the_review_and_its_rated_criteria(reviewer, conversation, default_version, org):
@@ -182,7 +239,8 @@ def test_rebuild_and_check_command(reviewer, second_reviewer, freelancer, conver
     submit(second_reviewer, conversation, PERFECT, MON + dt.timedelta(days=9))
     with at(MON + dt.timedelta(days=1)):
         services.dispute_open(actor=freelancer, review=review, items={"greeting": "x"})
-    kept = (rollups.stored_review_rows(), rollups.stored_criterion_rows())
+    kept = (rollups.stored_review_rows(), rollups.stored_criterion_rows(), rollups.stored_block_rows())
+    assert len(kept[2]) == 2 * 14  # both weeks share their 4- and 16-week blocks; all 14 criteria rated
 
     ReviewRollup.objects.update(reviews=7)
     CriterionRollup.objects.all().delete()
@@ -191,7 +249,15 @@ def test_rebuild_and_check_command(reviewer, second_reviewer, freelancer, conver
 
     call_command("rebuild_qa_rollups")
     assert "Rebuilt the QA roll-ups: 2 review rows, 26 criterion rows." in capsys.readouterr().out
-    assert (rollups.stored_review_rows(), rollups.stored_criterion_rows()) == kept
+    assert (rollups.stored_review_rows(), rollups.stored_criterion_rows(), rollups.stored_block_rows()) == kept
+    call_command("rebuild_qa_rollups", "--check")
+    capsys.readouterr()
+
+    CriterionBlockRollup.objects.filter(weeks=16).update(scores=0)  # only the blocks are wrong
+    with pytest.raises(CommandError, match="differ in 14 rows"):
+        call_command("rebuild_qa_rollups", "--check")
+    call_command("rebuild_qa_rollups")
+    assert rollups.stored_block_rows() == kept[2]
     call_command("rebuild_qa_rollups", "--check")
     assert "equal a fresh aggregation" in capsys.readouterr().out
 
