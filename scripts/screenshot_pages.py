@@ -49,6 +49,14 @@ def _playbook_page() -> str:
     return page.url if page else ""
 
 
+def _bonus_rule() -> str:
+    """The QA bonus-rule editor of the seller's first active contract (the demo gives it a rule)."""
+    from marketplace.models import Contract
+
+    contract = Contract.objects.filter(organization__slug="northwind-goods", status="active").order_by("pk").first()
+    return f"/billing/contracts/{contract.pk}/bonus-rule/" if contract else ""
+
+
 def PAGES(maybe):  # noqa: N802 - a table built at run time
     return [
         ("seller-candidates", SELLER, _first_open_job),
@@ -59,5 +67,6 @@ def PAGES(maybe):  # noqa: N802 - a table built at run time
         ("qa-dashboard", QA, "/qa-ops/dashboard/"),
         ("playbook-page", SELLER, _playbook_page),
         ("seller-billing", SELLER, "/billing/"),
+        ("seller-bonus-rule", SELLER, _bonus_rule),
         ("vetting-pipeline", VETTING, "/vetting/staff/"),
     ]

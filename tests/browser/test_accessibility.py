@@ -2,11 +2,13 @@
 
 The journeys' key pages are checked on the demo data (``seed_demo``), as each demo person: axe's serious and
 critical rules, no id used twice (a label or aria-describedby would find the wrong element), and no sideways
-scrolling of the page body at phone width (375 px).
+scrolling of the page body at phone width (375 px). The card pages that need Stripe (the card form, the bank's
+3-D Secure step) are checked against localstripe.
 """
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -99,6 +101,40 @@ def test_keyboard_users_skip_to_the_content(a11y_page):
     assert a11y_page.evaluate("location.hash") == "#main"
 
 
+def test_card_pages_with_stripe(a11y_page, stripe_on, settings, seller_owner, org, contract):
+    """With Stripe on (localstripe): the card form, an invoice whose charge waits for the bank, and the bank's
+    3-D Secure step of "Pay now". Stripe.js cannot load offline, so these pages show their no-Stripe.js line."""
+    from billing import services
+    from billing.models import AttemptStatus, BillingProfile
+    from tests.billing.stripe_helpers import open_invoice
+
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_shiftdesk"
+    a11y_page.route("https://js.stripe.com/**", lambda route: route.abort())
+    customer = stripe_on.client.v1.customers.create(params={"email": seller_owner.email})
+    card = stripe_on.client.v1.payment_methods.create(  # a card whose bank asks for 3-D Secure
+        params={"type": "card", "card": {"number": "4000002500003155", "exp_month": 12, "exp_year": 2031, "cvc": "123"}}
+    )
+    stripe_on.client.v1.payment_methods.attach(card.id, params={"customer": customer.id})
+    BillingProfile.objects.create(organization=org, stripe_customer_id=customer.id, payment_method_id=card.id)
+    invoice = open_invoice(contract)
+    assert services.invoice_charge(invoice_id=invoice.pk, gateway=stripe_on) == AttemptStatus.REQUIRES_ACTION
+
+    login(a11y_page, seller_owner.email, PASSWORD)
+    found = audit(a11y_page, ["/billing/card/"])
+    assert a11y_page.get_by_role("group", name="Card number, expiry date and security code").count() == 1
+    assert a11y_page.locator("#card-status").inner_text() == (
+        "The card form could not load. Check your connection and reload the page."
+    )
+    found |= audit(a11y_page, [f"/billing/invoices/{invoice.pk}/"])
+    a11y_page.get_by_role("button", name=f"Pay {invoice.number} now ({invoice.total} USD)").click()
+    a11y_page.wait_for_url(f"**/billing/invoices/{invoice.pk}/pay/")
+    heading = a11y_page.get_by_role("heading", level=1)
+    assert heading.inner_text() == f"Confirm the payment of invoice {invoice.number}"
+    assert a11y_page.get_by_role("button", name="Confirm with my bank").is_visible()
+    found["the 3-D Secure step"] = problems(a11y_page)
+    assert found == {url: [] for url in found}
+
+
 # --- the journeys' key pages, on the demo data ---------------------------------------------------------------
 
 
@@ -127,9 +163,11 @@ def _paths():
     review = Review.objects.filter(kind="production", status="submitted").order_by("score", "pk").first()
     playbooks = PlaybookPage.objects.live().filter(owner_organization__slug="northwind-goods").order_by("path")
     playbook = next(p for p in playbooks if SOPPage.objects.live().descendant_of(p).exists())
+    active = Contract.objects.filter(organization__slug="northwind-goods", status="active").order_by("pk").first()
     return {
         "job": f"/marketplace/jobs/{job.pk}/",
         "contract": f"/marketplace/contracts/{Contract.objects.order_by('pk').first().pk}/",
+        "bonus rule": f"/billing/contracts/{active.pk}/bonus-rule/",
         "timesheet": f"/time/timesheets/{Timesheet.objects.get(status='submitted').pk}/",
         "invoice": f"/billing/invoices/{Invoice.objects.get(status='open').pk}/",
         "playbook": playbook.url,
@@ -156,6 +194,8 @@ def seller_pages(page, paths) -> dict[str, list[str]]:
             "/qa/import/",
             "/qa-ops/dashboard/",
             "/billing/",
+            "/billing/card/",  # with the demo's manual gateway: how to pay by bank transfer
+            paths["bonus rule"],  # the editor, with the contract's current rule in words
             paths["invoice"],
             "/playbooks/",
             paths["playbook"],
@@ -223,7 +263,15 @@ def reviewer_pages(page, paths) -> dict[str, list[str]]:
     found |= audit(page, ["/qa-ops/calibration/", "/qa-ops/dashboard/"])
     page.context.clear_cookies()  # ops (also QA staff) resolve the dispute qa@ cannot: it is her own review
     login(page, lead.email, DEMO_PASSWORD, totp_secret=DEMO_TOTP)
-    return found | audit(page, [paths["disputed"], "/billing/ops/"])
+    found |= audit(page, [paths["disputed"], "/billing/ops/"])
+    # Marking several invoices paid asks first, on a page that names them and their total.
+    for pick in page.get_by_role("checkbox", name=re.compile(r"^Select invoice ")).all():
+        pick.check()
+    page.get_by_role("button", name="Mark the selected invoices paid…").click()
+    page.wait_for_url("**/billing/ops/invoices/paid/")
+    assert page.get_by_role("heading", level=1, name=re.compile(r"^Mark \d+ invoices? paid\?$")).is_visible()
+    found["the mark-paid confirmation"] = problems(page)
+    return found
 
 
 def vetting_pages(page, paths) -> dict[str, list[str]]:
@@ -244,5 +292,5 @@ def test_key_pages_of_each_journey(a11y_page, demo):
     ]:
         a11y_page.context.clear_cookies()
         found |= {f"{role} {url}": issues for url, issues in pages(a11y_page, paths).items()}
-    assert len(found) == 14 + 10 + 10 + 3 + len(paths["applications"])  # every page was walked
+    assert len(found) == 16 + 10 + 11 + 3 + len(paths["applications"])  # every page was walked
     assert found == {url: [] for url in found}

@@ -1,12 +1,11 @@
 """A seller's journey through the product, in a real browser, from signing up to reading their playbook.
 
 Nora signs up for Baltic Socks, posts a job, reads the ranked candidates and their breakdown, and sends Maria
-an offer, which Maria accepts in her own browser. Later (the week ends) Nora approves Maria's hours, imports a
-helpdesk export and watches its progress, reads the QA dashboard once a reviewer has graded the conversations,
-pays the week's invoice by bank transfer (ops mark it paid on the billing desk), and opens her playbook.
-
-The QA bonus rule is set right after the contract starts; its screen comes with the billing work and the step
-slots in at ``set_a_qa_bonus_rule`` below.
+an offer, which Maria accepts in her own browser. Right after the contract starts Nora sets its QA bonus rule
+(tiers on Maria's weekly IQS, and the conditions for paying it), then reads it back in plain words on the
+contract page. Later (the week ends) Nora approves Maria's hours, imports a helpdesk export and watches its
+progress, reads the QA dashboard once a reviewer has graded the conversations, pays the week's invoice by bank
+transfer (ops mark it paid on the billing desk), and opens her playbook.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Organization, Role
-from billing.models import Invoice
+from billing.models import Bonus, BonusRule, Invoice
 from marketplace.models import CEFR, Contract, JobPost, Offer, OfferStatus
 from qa_scoring.models import Conversation, ImportJob
 from tests.accounts.factories import UserFactory
@@ -255,8 +254,69 @@ def maria_accepts(open_page, maria) -> Contract:
 # --- later: the week ends, hours are approved, conversations are imported and graded ------------------------------
 
 
-def set_a_qa_bonus_rule(page, contract):
-    """Slot for the seller's QA bonus-rule screen (billing), added once that screen exists."""
+def set_a_qa_bonus_rule(page, contract) -> BonusRule:
+    """From the contract page Nora sets two tiers on Maria's weekly IQS: 5 % of the week's earnings from 90,
+    25.00 USD from 95, paid for a week with at least 2 reviews, no critical fail and 90 % schedule adherence."""
+    open_menu(page, "Contracts")
+    page.get_by_role("link", name="Amazon buyer-messages agent").click()
+    page.wait_for_url(f"**/marketplace/contracts/{contract.pk}/")
+    assert text_of(page.locator("#bonus-rule-summary")) == "No QA bonus rule on this contract."
+    page.get_by_role("link", name="Set a QA bonus rule").click()
+    page.wait_for_url(f"**/billing/contracts/{contract.pk}/bonus-rule/")
+    assert text_of(page.get_by_role("heading", level=1)) == "QA bonus rule: Amazon buyer-messages agent"
+    assert page.get_by_label("Minimum reviews in the week").input_value() == "5"  # the defaults
+    assert page.get_by_label("No critical fail in the week").is_checked()
+    first, second = page.get_by_role("group", name="Tier 1"), page.get_by_role("group", name="Tier 2")
+    assert first.get_by_label("Bonus kind").input_value() == "percent"
+    assert fits_a_phone(page)
+
+    # A mistake first: a percent above 100 is named inline, next to its field, and nothing is saved.
+    first.get_by_label("IQS at least").fill("90")
+    first.get_by_label("Bonus", exact=True).fill("150")
+    page.get_by_role("button", name="Save the bonus rule").click()
+    first = page.get_by_role("group", name="Tier 1")
+    bonus = first.get_by_label("Bonus", exact=True)
+    expect(bonus).to_have_attribute("aria-invalid", "true")  # the refused form, back with its errors
+    error_id = bonus.get_attribute("aria-describedby").split()[-1]
+    assert text_of(first.locator(f"#{error_id}")) == "Give a percent between 0 and 100 (e.g. 5)."
+    assert first.get_by_label("IQS at least").input_value() == "90"  # what she typed is kept
+    assert not BonusRule.objects.exists()
+    forget_the_rejected_form(page)
+
+    bonus.fill("5")
+    second = page.get_by_role("group", name="Tier 2")
+    second.get_by_label("IQS at least").fill("95")
+    second.get_by_label("Bonus kind").select_option(label="Fixed amount")
+    second.get_by_label("Bonus", exact=True).fill("25")
+    page.get_by_label("Minimum reviews in the week").fill("2")
+    page.get_by_label("Schedule adherence at least (%)").fill("90")
+    page.get_by_role("button", name="Save the bonus rule").click()
+    page.wait_for_url(f"**/marketplace/contracts/{contract.pk}/")
+    assert status_message(page) == "QA bonus rule saved for Amazon buyer-messages agent."
+    assert text_of(page.locator("#bonus-rule-summary")) == (
+        "IQS at least 90 → 5 % of the week's earnings; IQS at least 95 → 25.00 USD. "
+        "Paid for a week with at least 2 reviews, no critical fail and schedule adherence of at least 90 %."
+    )
+    assert page.get_by_role("link", name="Change the QA bonus rule").is_visible()
+    assert fits_a_phone(page)
+    rule = BonusRule.objects.get()
+    assert (
+        rule.contract_id,
+        rule.tiers,
+        rule.min_reviews,
+        rule.require_no_critical_fail,
+        rule.min_schedule_adherence,
+        rule.active,
+    ) == (
+        contract.pk,
+        [{"min_iqs": "90", "percent": "5"}, {"min_iqs": "95", "fixed": "25.00"}],
+        2,
+        True,
+        Decimal("90.00"),
+        True,
+    )
+    assert page.console_errors == []
+    return rule
 
 
 def the_week_ends_with_marias_hours(contract, maria, last_monday: dt.date) -> None:
@@ -372,6 +432,10 @@ def the_billing_cycle_runs(last_monday: dt.date) -> Invoice:
     from billing import cycle
 
     (invoice,) = cycle.generate(week_start=last_monday)
+    # Last week's QA bonus is decided only once its dispute window has closed (next Monday), so this invoice
+    # bills Maria's hours alone.
+    assert cycle.evaluate_bonuses() == 0
+    assert not Bonus.objects.exists()
     return invoice
 
 
