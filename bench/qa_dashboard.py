@@ -9,7 +9,8 @@ migrated and filled in SQL (``INSERT … SELECT generate_series``): N conversati
 submitted production review each with five criterion scores (two scale, three yes/no, one critical),
 1 % disputed, 50 QA reviewers with weekly goals, and for the last complete week 10 extra unreviewed
 conversations (with messages) per freelancer for the sampling run. The weekly roll-ups the dashboards read are
-then built with ``rebuild_qa_rollups`` (the writers keep them in step afterwards).
+then built with ``rebuild_qa_rollups`` (weekly rows and the 4- and 16-week criterion blocks the heat map reads;
+the writers keep them in step afterwards).
 
 Prints, per dashboard chart, the median and p95 wall time of building its data for platform QA staff
 (the widest scope) and for the seller (default period: the last 12 ISO weeks), with the number of SQL
@@ -199,10 +200,13 @@ def measure(repeats: int) -> None:
     from accounts.models import User
     from qa_ops import dashboards, services
     from qa_ops.models import ReviewAssignment, SamplingRule, SamplingRun
-    from qa_scoring.models import CriterionRollup, Review, ReviewRollup
+    from qa_scoring.models import CriterionBlockRollup, CriterionRollup, Review, ReviewRollup
 
     print(f"  submitted reviews: {Review.objects.count():,}")
-    print(f"  roll-up rows: {ReviewRollup.objects.count():,} review, {CriterionRollup.objects.count():,} criterion")
+    print(
+        f"  roll-up rows: {ReviewRollup.objects.count():,} review, {CriterionRollup.objects.count():,} criterion, "
+        f"{CriterionBlockRollup.objects.count():,} criterion blocks"
+    )
     staff = User.objects.get(email="r0@bench.example")
     owner = User.objects.get(email="owner@bench.example")
     f = dashboards.Filters.default()

@@ -67,6 +67,10 @@ def _axis(lo: float, hi: float, ticks: list[float]) -> list[dict]:
     return [{"y": _y(t, lo, hi), "text": f"{t:g}"} for t in ticks]
 
 
+HEAT_PEOPLE = 15  # rows of the drawn heat map
+HEAT_CRITERIA = 16  # its columns
+
+
 def draw(chart: Chart) -> dict[str, Any]:
     rows = chart.rows
     out: dict[str, Any] = {"w": W, "h": H, "empty": not rows, "base": PAD_T + PLOT_H, "left": PAD_L, "right": W - 10}
@@ -94,8 +98,19 @@ def draw(chart: Chart) -> dict[str, Any]:
             ],
         )
     elif chart.key == "heatmap":
-        people = sorted({r[0] for r in rows})[:15]
-        keys = sorted({r[1] for r in rows})[:16]
+        # The freelancers who lose the most points, and the criteria that cost the most, come first.
+        by_person: dict[str, float] = {}
+        by_key: dict[str, float] = {}
+        for person, key, lost, _ in rows:
+            by_person[person] = by_person.get(person, 0.0) + float(lost or 0)
+            by_key[key] = by_key.get(key, 0.0) + float(lost or 0)
+        people = sorted(by_person, key=lambda p: (-by_person[p], p))[:HEAT_PEOPLE]
+        keys = sorted(by_key, key=lambda k: (-by_key[k], k))[:HEAT_CRITERIA]
+        if len(by_person) > len(people) or len(by_key) > len(keys):
+            out["note"] = (
+                f"The {len(people)} of {len(by_person):,} freelancers who lose the most points"
+                f" and the {len(keys)} of {len(by_key)} criteria that cost the most; the CSV has every cell."
+            )
         top = max([float(r[2] or 0) for r in rows] + [0.01])
         cw, ch = PLOT_W / max(len(keys), 1), PLOT_H / max(len(people), 1)
         pi, ki = {p: i for i, p in enumerate(people)}, {k: i for i, k in enumerate(keys)}

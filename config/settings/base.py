@@ -138,6 +138,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)  # proxies in front of Django
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Shiftdesk"
+MFA_TOTP_TOLERANCE = 1  # also accept the previous 30-second code (RFC 6238 §5.2: one step of delay or drift)
 # Platform staff groups; members must have TOTP enabled before they can use anything else.
 PLATFORM_STAFF_GROUPS = ("vetting", "qa", "ops")
 
