@@ -385,11 +385,16 @@ def session_list(*, actor: Any) -> QuerySet[CalibrationSession]:
 
 
 def session_detail(*, actor: Any, pk: int) -> CalibrationSession:
+    """The session the actor may see, with its participants and its conversations' transcripts (3 queries)."""
     from accounts.access import get_for_actor
+    from qa_scoring.models import Message
 
+    transcripts = Conversation.objects.order_by("pk").prefetch_related(
+        Prefetch("messages", queryset=Message.objects.order_by("position"))
+    )
     qs = scoped(CalibrationSession, actor).prefetch_related(
         Prefetch("participants", queryset=CalibrationParticipant.objects.select_related("user")),
-        Prefetch("conversations", queryset=Conversation.objects.order_by("pk")),
+        Prefetch("conversations", queryset=transcripts),
     )
     return get_for_actor(qs, actor, pk=pk)
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor
 from qa_scoring.autoqa import CHECKS
-from qa_scoring.models import Conversation, CriterionKind, Message
+from qa_scoring.models import Conversation, CriterionKind
 from qa_scoring.selectors import is_qa_staff
 
 from . import charts, dashboards, selectors, services
@@ -322,9 +321,6 @@ def _submit_question(ungraded: int) -> str:
 @login_required
 def session_detail(request, pk: int):
     session = selectors.session_detail(actor=request.user, pk=pk)
-    prefetch_related_objects(
-        list(session.conversations.all()), Prefetch("messages", queryset=Message.objects.order_by("position"))
-    )
     criteria = selectors.session_criteria(session)
     participant = next((p for p in session.participants.all() if p.user_id == request.user.pk), None)
     errors: dict[str, list[str]] = {}
