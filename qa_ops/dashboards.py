@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from accounts.access import is_user, organization_ids, scoped
@@ -250,17 +250,18 @@ def throughput(actor: Any, f: Filters) -> Chart:
     )
     emails = dict(get_user_model().objects.filter(pk__in=counts).values_list("pk", "email"))
     done = {emails[pk]: n for pk, n in counts.items()}
-    # Open assignments not yet reviewed: "reviewed" is a correlated EXISTS in the select list, so the database
-    # probes the review index per open assignment instead of planning an anti-join over every review.
-    assignments = scoped(ReviewAssignment, actor).filter(status=AssignmentStatus.OPEN)
+    # Open assignments not yet reviewed, counted per reviewer in the database ("reviewed" is an EXISTS probe of
+    # the review index per open assignment).
+    assignments = scoped(ReviewAssignment, actor).filter(status=AssignmentStatus.OPEN, reviewed=False)
     if f.organization_id:
         assignments = assignments.filter(organization_id=f.organization_id)
-    now = timezone.now()
-    backlog: dict[str, tuple[int, int]] = {}
-    for email, due_at, reviewed in assignments.values_list("reviewer__email", "due_at", "reviewed").order_by():
-        if not reviewed:
-            n_open, n_overdue = backlog.get(email, (0, 0))
-            backlog[email] = (n_open + 1, n_overdue + (due_at < now))
+    backlog: dict[str, tuple[int, int]] = {
+        email: (n_open, n_overdue)
+        for email, n_open, n_overdue in assignments.values_list("reviewer__email")
+        .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=Q(due_at__lt=timezone.now())))
+        .values_list("reviewer__email", "n_open", "n_overdue")
+        .order_by()
+    }
     out = [
         [email, done.get(email, 0), backlog.get(email, (0, 0))[0], backlog.get(email, (0, 0))[1]]
         for email in sorted(set(done) | set(backlog))

@@ -78,6 +78,40 @@ def test_other_charts(data, seller_owner):
     assert dashboards.throughput(seller_owner, F).rows == [["quinn@shiftdesk.test", 3, 0, 0]]
 
 
+def test_throughput_counts_each_reviewers_open_and_overdue_backlog(data, org, other_org, reviewer, second_reviewer):
+    from unittest import mock
+
+    from qa_ops.models import AssignmentStatus
+    from tests.qa_ops.factories import ReviewAssignmentFactory, SamplingRuleFactory
+
+    acme_rule, globex_rule = SamplingRuleFactory(organization=org), SamplingRuleFactory(organization=other_org)
+    fresh = [ConversationFactory(organization=org, external_id=f"n{i}") for i in range(4)]
+    now = MON + dt.timedelta(days=3)
+    late, later = now - dt.timedelta(hours=1), now + dt.timedelta(days=2)
+    for conversation, actor, due, status in [
+        (fresh[0], second_reviewer, late, AssignmentStatus.OPEN),  # overdue
+        (fresh[1], second_reviewer, later, AssignmentStatus.OPEN),
+        (fresh[2], second_reviewer, late, AssignmentStatus.REMOVED),  # removed: not backlog
+        (data[0], reviewer, late, AssignmentStatus.OPEN),  # already reviewed by quinn: done, not backlog
+        (fresh[3], reviewer, later, AssignmentStatus.OPEN),
+    ]:
+        ReviewAssignmentFactory(rule=acme_rule, conversation=conversation, reviewer=actor, due_at=due, status=status)
+    ReviewAssignmentFactory(
+        rule=globex_rule,
+        conversation=ConversationFactory(organization=other_org, external_id="gn"),
+        reviewer=second_reviewer,
+        due_at=late,
+    )
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        staff_rows = dashboards.throughput(reviewer, F).rows
+        acme_rows = dashboards.throughput(reviewer, dashboards.Filters(F.start, F.end, organization_id=org.pk)).rows
+    assert staff_rows == [
+        [second_reviewer.email, 0, 3, 2],  # two at Acme (one overdue) and one overdue at Globex
+        ["quinn@shiftdesk.test", 4, 1, 0],
+    ]
+    assert acme_rows == [[second_reviewer.email, 0, 2, 1], ["quinn@shiftdesk.test", 3, 1, 0]]
+
+
 def test_points_lost_are_exact_cents_rounded_half_to_even():
     # weight 1 on a 1–5 scale: (5 − total/8) / 4, a tie at half a cent for these totals.
     assert dashboards.points_lost(1, 1, 5, 8, 36) == Decimal("0.12")  # 0.125 → 0.12
