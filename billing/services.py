@@ -243,6 +243,7 @@ def bonus_rule_set(
     except ValueError as exc:
         raise ValidationError({"tiers": str(exc)}) from exc
     rule = BonusRule.objects.filter(contract=contract).first() or BonusRule(contract=contract)
+    rule.contract = contract  # already loaded with its seller and freelancer: the audit label reads them
     rule.tiers = tiers
     rule.min_reviews = min_reviews
     rule.require_no_critical_fail = require_no_critical_fail

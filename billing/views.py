@@ -189,7 +189,7 @@ def invoice_pay_confirm(request, pk: int):
 # ---------------------------------------------------------------- QA bonus rule of a contract
 @login_required
 def bonus_rule_edit(request, pk: int):
-    contract = get_for_actor(Contract.objects.select_related("organization", "freelancer__user"), request.user, pk=pk)
+    contract = get_for_actor(Contract, request.user, pk=pk)  # the scope 404s for other tenants
     if not has_org_role(request.user, contract.organization_id, MANAGE_ROLES):
         raise PermissionDenied("Only the seller's owners and managers set the QA bonus rule.")
     if contract.status == ContractStatus.ENDED:
