@@ -120,3 +120,32 @@ def test_earnings_page_query_count_is_constant(client_for, freelancer, contract,
     with django_assert_num_queries(9):
         body = client.get("/billing/earnings/").content.decode()
     assert body.count("Manual payout batch") == 4
+
+
+def test_earnings_states_a_bonus_iqs_once_and_a_missed_weeks_iqs_beside_its_reason(client_for, freelancer, contract):
+    earned = Bonus.objects.create(
+        contract=contract,
+        kind="rule",
+        status="earned",
+        period_start=WEEK,
+        amount=Decimal("5.00"),
+        currency="USD",
+        reason="IQS 96.00 ≥ 90 over 2 reviews → 5 % of 100.00 USD.",
+        evidence={"iqs": "96.00", "review_ids": []},
+    )
+    missed = Bonus.objects.create(
+        contract=contract,
+        kind="rule",
+        status="missed",
+        period_start=WEEK + dt.timedelta(days=7),
+        currency="USD",
+        reason="Only 3 review(s) in the period; the rule needs 5.",
+        evidence={"iqs": "88.50", "review_ids": []},
+    )
+
+    body = client_for(freelancer).get("/billing/earnings/").content.decode()
+
+    assert (earned.iqs_note, missed.iqs_note) == ("", "IQS 88.50")
+    assert body.count("IQS 96.00") == 1
+    assert '<span class="badge">IQS 96.00</span>' not in body
+    assert 'Only 3 review(s) in the period; the rule needs 5.\n        <br><span class="badge">IQS 88.50</span>' in body
