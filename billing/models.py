@@ -344,6 +344,12 @@ class Bonus(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} {self.currency}, week of {self.period_start}"
 
+    @property
+    def iqs_note(self) -> str:
+        """The week's IQS when the reason does not already state it (a bonus missed for too few reviews)."""
+        iqs = (self.evidence or {}).get("iqs")
+        return "" if not iqs or f"IQS {iqs}" in self.reason else f"IQS {iqs}"
+
 
 # ---------------------------------------------------------------- webhooks
 class StripeEvent(models.Model):

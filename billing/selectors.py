@@ -114,8 +114,8 @@ def invoice_list(*, actor: Any, organization_id: int | None = None, filters: dic
 
 
 def invoice_detail(*, actor: Any, pk: int) -> QuerySet[Invoice]:
-    """The invoice with its lines (and their contracts) and attempts, for get_for_actor."""
-    lines = InvoiceLine.objects.select_related("contract__freelancer__user").order_by("id")
+    """The invoice with its lines (their contracts and bonuses) and attempts, for get_for_actor."""
+    lines = InvoiceLine.objects.select_related("contract__freelancer__user", "bonus").order_by("id")
     return _invoices(actor).filter(pk=pk).prefetch_related(Prefetch("lines", queryset=lines), "attempts")
 
 
@@ -174,7 +174,8 @@ def bonus_rule_of(*, actor: Any, contract) -> BonusRule | None:
 
 
 def bonus_evidence_reviews(*, actor: Any, bonuses) -> dict[int, Any]:
-    """The reviews named in the bonuses' evidence that the actor may open, by id, in one query."""
+    """The reviews named in the evidence of bonuses (or their invoice lines) that the actor may open, by id, in
+    one query."""
     from accounts.access import scoped
     from qa_scoring.models import Review
 

@@ -196,36 +196,6 @@ def card_setup_start(*, actor: Any, organization: Organization, gateway=None) ->
     return gateway.setup_intent_create(customer_id=profile.stripe_customer_id)
 
 
-@transaction.atomic
-def card_save(
-    *, actor: Any, organization: Organization, setup_intent_id: str, payment_method_id: str, gateway=None
-) -> BillingProfile:
-    """Confirm the SetupIntent with the card and keep it as the default for off-session charges."""
-    _require_manager(actor, organization.pk)
-    gateway = gateway or get_gateway()
-    outcome = gateway.setup_intent_confirm(setup_intent_id=setup_intent_id, payment_method_id=payment_method_id)
-    if outcome["status"] != "succeeded":
-        raise ValidationError({"card": outcome.get("error") or "The bank asks for authentication; try again."})
-    brand, last4 = gateway.payment_method_card(payment_method_id)
-    profile = BillingProfile.objects.select_for_update().get(organization=organization)
-    profile.payment_method_id = payment_method_id
-    profile.card_brand, profile.card_last4 = brand, last4
-    profile.consecutive_failures = 0
-    profile.save()
-    audit_record(
-        actor=actor,
-        action="billing.card_saved",
-        target=profile,
-        organization=organization,
-        data={"brand": brand, "last4": last4},
-    )
-    # Failed invoices are retried with the new card right away.
-    Invoice.objects.filter(organization=organization, status=InvoiceStatus.PAYMENT_FAILED).update(
-        next_attempt_at=timezone.now()
-    )
-    return profile
-
-
 # ================================================================ bonuses
 @transaction.atomic
 def bonus_rule_set(
@@ -243,6 +213,7 @@ def bonus_rule_set(
     except ValueError as exc:
         raise ValidationError({"tiers": str(exc)}) from exc
     rule = BonusRule.objects.filter(contract=contract).first() or BonusRule(contract=contract)
+    rule.contract = contract  # already loaded with its seller and freelancer: the audit label reads them
     rule.tiers = tiers
     rule.min_reviews = min_reviews
     rule.require_no_critical_fail = require_no_critical_fail
@@ -421,7 +392,7 @@ __all__ = [
     "bonus_one_off_create",
     "bonus_rule_set",
     "bonuses_evaluate",
-    "card_save",
+    "card_save_from_setup_intent",
     "card_setup_start",
     "invoice_charge",
     "invoice_finalize",

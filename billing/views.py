@@ -189,7 +189,7 @@ def invoice_pay_confirm(request, pk: int):
 # ---------------------------------------------------------------- QA bonus rule of a contract
 @login_required
 def bonus_rule_edit(request, pk: int):
-    contract = get_for_actor(Contract.objects.select_related("organization", "freelancer__user"), request.user, pk=pk)
+    contract = get_for_actor(Contract, request.user, pk=pk)  # the scope 404s for other tenants
     if not has_org_role(request.user, contract.organization_id, MANAGE_ROLES):
         raise PermissionDenied("Only the seller's owners and managers set the QA bonus rule.")
     if contract.status == ContractStatus.ENDED:
@@ -251,15 +251,25 @@ def bonus_create(request):
     return billing_home(request, bonus_form=form, status=400)
 
 
+def _attach_evidence_reviews(request, items) -> None:
+    """Each bonus (or bonus line) gets ``reviews``: those of its evidence the viewer may open, oldest first."""
+    reviews = selectors.bonus_evidence_reviews(actor=request.user, bonuses=items)
+    for item in items:
+        ids = [int(i) for i in (item.evidence or {}).get("review_ids", []) if str(i).isdigit()]
+        item.reviews = sorted((reviews[i] for i in ids if i in reviews), key=lambda r: (r.submitted_at, r.pk))
+
+
 @login_required
 def invoice_detail(request, pk: int):
     invoice = get_for_actor(selectors.invoice_detail(actor=request.user, pk=pk), request.user)
     if invoice.status == InvoiceStatus.DRAFT:
         raise Http404
     card_payments = gateway_name() == "stripe"
+    lines = list(invoice.lines.all())
+    _attach_evidence_reviews(request, lines)
     context = {
         "invoice": invoice,
-        "lines": invoice.lines.all(),
+        "lines": lines,
         "card_payments": card_payments,
         "can_pay_now": card_payments
         and invoice.status == InvoiceStatus.PAYMENT_FAILED
@@ -283,10 +293,7 @@ def invoice_csv(request, pk: int):
 def earnings(request):
     lines = selectors.earnings_lines(actor=request.user)
     bonuses = list(selectors.bonus_list(actor=request.user, freelancer_only=True)[:50])
-    reviews = selectors.bonus_evidence_reviews(actor=request.user, bonuses=bonuses)
-    for bonus in bonuses:
-        ids = [int(i) for i in (bonus.evidence or {}).get("review_ids", []) if str(i).isdigit()]
-        bonus.reviews = sorted((reviews[i] for i in ids if i in reviews), key=lambda r: (r.submitted_at, r.pk))
+    _attach_evidence_reviews(request, bonuses)
     context = {
         "lines": Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
         "bonuses": bonuses,

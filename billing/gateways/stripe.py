@@ -56,21 +56,6 @@ class StripeGateway:
         )
         return si.id, si.client_secret
 
-    def setup_intent_confirm(self, *, setup_intent_id: str, payment_method_id: str) -> dict:
-        """Confirm with a payment method (the browser does this with Stripe.js; tests and ops do it here)."""
-        try:
-            si = self._call(
-                self.client.v1.setup_intents.confirm, setup_intent_id, params={"payment_method": payment_method_id}
-            )
-        except stripe.CardError as exc:
-            return {"status": "failed", "error": exc.user_message or str(exc)}
-        return {"status": si.status, "payment_method": payment_method_id}
-
-    def payment_method_card(self, payment_method_id: str) -> tuple[str, str]:
-        pm = self._call(self.client.v1.payment_methods.retrieve, payment_method_id)
-        card = pm.to_dict().get("card") or {}
-        return str(card.get("brand") or ""), str(card.get("last4") or "")
-
     def setup_intent_retrieve(self, setup_intent_id: str) -> dict | None:
         """The SetupIntent as Stripe has it now (None when Stripe does not know the id)."""
         try:

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from billing import cycle, ledger, services
 from billing.gateways import ChargeResult, GatewayUnavailable
 from billing.gateways.stripe import from_minor, to_minor
@@ -34,8 +35,12 @@ def test_save_card_with_setup_intent(stripe_on, seller_owner, org):
 def test_declined_card_is_not_saved(stripe_on, seller_owner, org):
     with pytest.raises(ValidationError) as exc:
         save_card(stripe_on, seller_owner, org, "4000000000000002")
-    assert exc.value.message_dict == {"card": ["Your card was declined."]}
-    assert BillingProfile.objects.get(organization=org).payment_method_id == ""
+    assert exc.value.message_dict == {
+        "card": ["The card is not confirmed yet. Enter it again and follow your bank's steps."]
+    }
+    profile = BillingProfile.objects.get(organization=org)
+    assert (profile.payment_method_id, profile.card_brand, profile.card_last4) == ("", "", "")
+    assert not AuditEvent.objects.filter(action="billing.card_saved").exists()
 
 
 def test_off_session_charge_pays_the_invoice_once(

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from billing import services
 from billing.models import Bonus, Invoice, InvoiceStatus
@@ -120,3 +121,117 @@ def test_earnings_page_query_count_is_constant(client_for, freelancer, contract,
     with django_assert_num_queries(9):
         body = client.get("/billing/earnings/").content.decode()
     assert body.count("Manual payout batch") == 4
+
+
+def test_earnings_states_a_bonus_iqs_once_and_a_missed_weeks_iqs_beside_its_reason(client_for, freelancer, contract):
+    earned = Bonus.objects.create(
+        contract=contract,
+        kind="rule",
+        status="earned",
+        period_start=WEEK,
+        amount=Decimal("5.00"),
+        currency="USD",
+        reason="IQS 96.00 ≥ 90 over 2 reviews → 5 % of 100.00 USD.",
+        evidence={"iqs": "96.00", "review_ids": []},
+    )
+    missed = Bonus.objects.create(
+        contract=contract,
+        kind="rule",
+        status="missed",
+        period_start=WEEK + dt.timedelta(days=7),
+        currency="USD",
+        reason="Only 3 review(s) in the period; the rule needs 5.",
+        evidence={"iqs": "88.50", "review_ids": []},
+    )
+
+    body = client_for(freelancer).get("/billing/earnings/").content.decode()
+
+    assert (earned.iqs_note, missed.iqs_note) == ("", "IQS 88.50")
+    assert body.count("IQS 96.00") == 1
+    assert '<span class="badge">IQS 96.00</span>' not in body
+    assert 'Only 3 review(s) in the period; the rule needs 5.\n        <br><span class="badge">IQS 88.50</span>' in body
+
+
+def _rule_bonus(contract, review_ids, *, week=WEEK, iqs="93.50"):
+    return Bonus.objects.create(
+        contract=contract,
+        kind="rule",
+        period_start=week,
+        amount=Decimal("5.00"),
+        currency="USD",
+        reason=f"IQS {iqs} ≥ 90 over {len(review_ids)} reviews → fixed 5.00 USD.",
+        evidence={"iqs": iqs, "review_ids": review_ids},
+    )
+
+
+def _submitted_review(organization, reviewer, day: int, score: str, contract=None):
+    """A submitted review of its own conversation of ``organization`` (of ``contract``'s freelancer if given)."""
+    from qa_scoring.models import Review
+    from tests.qa_scoring.factories import ConversationFactory, RubricVersionFactory
+
+    conversation = ConversationFactory(
+        organization=organization, contract=contract, freelancer=contract.freelancer if contract else None
+    )
+    return Review.objects.create(
+        conversation=conversation,
+        rubric_version=RubricVersionFactory(rubric__organization=organization),
+        reviewer=reviewer,
+        status="submitted",
+        score=Decimal(score),
+        submitted_at=dt.datetime(2026, 3, day, 12, tzinfo=dt.UTC),
+    )
+
+
+def _review_url(review) -> str:
+    return reverse("qa_scoring:review_detail", args=[review.pk])
+
+
+def test_invoice_evidence_counts_the_reviews_and_links_only_those_the_viewer_may_open(
+    client_for, seller_owner, staff, reviewer, contract, other_org
+):
+    later = _submitted_review(contract.organization, reviewer, 11, "95.00", contract)
+    earlier = _submitted_review(contract.organization, reviewer, 10, "92", contract)
+    foreign = _submitted_review(other_org, reviewer, 12, "93.50")
+    _rule_bonus(contract, [later.pk, earlier.pk, foreign.pk])
+    invoice = _issue(contract)
+    url = f"/billing/invoices/{invoice.pk}/"
+    evidence = "Evidence: IQS 93.50 over 3 reviews in the week of 9 Mar 2026"
+
+    seller_body = client_for(seller_owner).get(url).content.decode()
+    ops_body = client_for(staff).get(url).content.decode()
+
+    assert (
+        f'<small>{evidence}: <a href="{_review_url(earlier)}">review of 10 Mar, score 92</a>, '
+        f'<a href="{_review_url(later)}">review of 11 Mar, score 95</a></small>'
+    ) in seller_body
+    assert _review_url(foreign) not in seller_body  # another seller's conversation
+    assert (
+        f'<small>{evidence}: <a href="{_review_url(earlier)}">review of 10 Mar, score 92</a>, '
+        f'<a href="{_review_url(later)}">review of 11 Mar, score 95</a>, '
+        f'<a href="{_review_url(foreign)}">review of 12 Mar, score 93.50</a></small>'
+    ) in ops_body  # platform operations may open every review
+    assert "over reviews" not in seller_body + ops_body
+
+
+def test_invoice_page_queries_do_not_grow_with_bonus_lines(
+    client_for, seller_owner, reviewer, contract, org, django_assert_num_queries
+):
+    _rule_bonus(contract, [_submitted_review(org, reviewer, 10, "93.50", contract).pk])
+    invoice = _issue(contract)
+    client = client_for(seller_owner)
+    url = f"/billing/invoices/{invoice.pk}/"
+    client.get(url)
+    # session, user, staff groups, roles, organization, invoice, lines with contracts and bonuses, attempts,
+    # the reviews the seller may open (one query for all lines), the navigation's freelancer profile
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+
+    week = WEEK + dt.timedelta(days=7)
+    for n in range(3):
+        other = ContractFactory(organization=org, freelancer=contract.freelancer)
+        _rule_bonus(other, [_submitted_review(org, reviewer, 17 + n, "94", other).pk], week=week)
+    approved_timesheet(contract, 60, week_start=week)
+    more = services.invoices_generate(week_start=week)[0]
+    assert more.lines.filter(kind="bonus").count() == 3
+    with django_assert_num_queries(10):
+        assert client.get(f"/billing/invoices/{more.pk}/").status_code == 200
