@@ -30,6 +30,8 @@ from qa_scoring.selectors import _freelancer_conversation_q, is_qa_staff
 from .models import AssignmentStatus, CalibrationSession, CalibrationStatus, ReviewAssignment
 
 CHARTS = ("iqs_trend", "heatmap", "critical_fails", "throughput", "disputes", "csat_scatter", "calibration_alpha")
+HEATMAP_TITLE = "Points lost by criterion"
+HEATMAP_COLUMNS = ["freelancer", "criterion", "avg_points_lost", "scores"]
 SCATTER_LIMIT = 2000  # newest points drawn on the CSAT scatter
 WEEK = dt.timedelta(days=7)
 
@@ -216,10 +218,6 @@ def heatmap(actor: Any, f: Filters) -> Chart:
     return Chart("heatmap", HEATMAP_TITLE, HEATMAP_COLUMNS, out, {})
 
 
-HEATMAP_TITLE = "Points lost by criterion"
-HEATMAP_COLUMNS = ["freelancer", "criterion", "avg_points_lost", "scores"]
-
-
 def points_lost(weight: int, bottom: int, top: int, n: int, total: int) -> Decimal:
     """weight × (top − total / n) / (top − bottom) to the cent, exactly: integer arithmetic, half to even."""
     numerator, denominator = 100 * weight * (top * n - total), (top - bottom) * n
@@ -250,14 +248,13 @@ def throughput(actor: Any, f: Filters) -> Chart:
     )
     emails = dict(get_user_model().objects.filter(pk__in=counts).values_list("pk", "email"))
     done = {emails[pk]: n for pk, n in counts.items()}
-    # Open assignments not yet reviewed, counted per reviewer in the database ("reviewed" is an EXISTS probe of
-    # the review index per open assignment).
+    # Open assignments not yet reviewed ("reviewed" is an EXISTS on the reviews), counted per reviewer in SQL.
     assignments = scoped(ReviewAssignment, actor).filter(status=AssignmentStatus.OPEN, reviewed=False)
     if f.organization_id:
         assignments = assignments.filter(organization_id=f.organization_id)
     backlog: dict[str, tuple[int, int]] = {
         email: (n_open, n_overdue)
-        for email, n_open, n_overdue in assignments.values_list("reviewer__email")
+        for email, n_open, n_overdue in assignments.values("reviewer__email")
         .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=Q(due_at__lt=timezone.now())))
         .values_list("reviewer__email", "n_open", "n_overdue")
         .order_by()

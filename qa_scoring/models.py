@@ -449,18 +449,26 @@ class ReviewRollup(models.Model):
         return f"{self.week} org {self.organization_id} freelancer {self.freelancer_id}: {self.reviews}"
 
 
-class CriterionRollup(models.Model):
-    """Rated (not N/A) criterion scores of submitted production reviews summed per ISO week, seller,
-    freelancer, rubric version and criterion. Points lost follow from the sum: weight × (max − sum/n) / (max − min).
-    """
+class CriterionSums(models.Model):
+    """Rated criterion scores (count and value sum) of one seller, freelancer, rubric version and criterion."""
 
-    week = models.DateField(help_text="Monday of the ISO week")
     organization_id = models.BigIntegerField(help_text="0: no seller")
     freelancer_id = models.BigIntegerField(help_text="0: no freelancer")
     rubric_version_id = models.BigIntegerField()
     criterion_id = models.BigIntegerField()
     scores = models.IntegerField(default=0)
     value_sum = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CriterionRollup(CriterionSums):
+    """Rated (not N/A) criterion scores of submitted production reviews summed per ISO week, seller,
+    freelancer, rubric version and criterion. Points lost follow from the sum: weight × (max − sum/n) / (max − min).
+    """
+
+    week = models.DateField(help_text="Monday of the ISO week")
 
     class Meta:
         constraints = [
@@ -475,7 +483,7 @@ class CriterionRollup(models.Model):
         return f"{self.week} freelancer {self.freelancer_id} criterion {self.criterion_id}: {self.scores}"
 
 
-class CriterionBlockRollup(models.Model):
+class CriterionBlockRollup(CriterionSums):
     """The weekly criterion sums added up over aligned blocks of 4 and 16 ISO weeks.
 
     A long period is read as its whole blocks plus the weeks at its edges (``rollups.period_pieces``), so the
@@ -485,12 +493,6 @@ class CriterionBlockRollup(models.Model):
 
     weeks = models.PositiveSmallIntegerField(help_text="block length in ISO weeks: 4 or 16")
     start = models.DateField(help_text="Monday of the block's first week")
-    organization_id = models.BigIntegerField(help_text="0: no seller")
-    freelancer_id = models.BigIntegerField(help_text="0: no freelancer")
-    rubric_version_id = models.BigIntegerField()
-    criterion_id = models.BigIntegerField()
-    scores = models.IntegerField(default=0)
-    value_sum = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

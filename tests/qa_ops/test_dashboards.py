@@ -1,11 +1,14 @@
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 
 from qa_ops import dashboards
+from qa_ops.models import AssignmentStatus
 from qa_scoring import rollups
 from qa_scoring.models import Criterion, CriterionScore, Dispute, Review
+from tests.qa_ops.factories import ReviewAssignmentFactory, SamplingRuleFactory
 from tests.qa_scoring.factories import ConversationFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,11 +82,6 @@ def test_other_charts(data, seller_owner):
 
 
 def test_throughput_counts_each_reviewers_open_and_overdue_backlog(data, org, other_org, reviewer, second_reviewer):
-    from unittest import mock
-
-    from qa_ops.models import AssignmentStatus
-    from tests.qa_ops.factories import ReviewAssignmentFactory, SamplingRuleFactory
-
     acme_rule, globex_rule = SamplingRuleFactory(organization=org), SamplingRuleFactory(organization=other_org)
     fresh = [ConversationFactory(organization=org, external_id=f"n{i}") for i in range(4)]
     now = MON + dt.timedelta(days=3)
