@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from django import forms
-from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .coverage import MAX_TEXT, format_windows, parse_windows  # noqa: F401 (format_windows: views)
 from .models import CEFR, Channel, JobStatus, Language, Skill, SkillLevel, Tool, Weekday
 from .signup import TIMEZONE_CHOICES
 from .validators import validate_photo, validate_quarter_hour
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
-DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+MAX_CHOICES = 100  # values of one multiple-choice field (skills, channels, tools) a form reads at most
 CEFR_BY_NAME = {label.split(" ")[0].upper(): value for value, label in CEFR.choices}
 
 
 def _active(model):
     return model.objects.filter(is_active=True)
+
+
+class BoundedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Repeated values are read once; more than ``MAX_CHOICES`` distinct values are refused before any query."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = list(dict.fromkeys(value))
+            if len(value) > MAX_CHOICES:
+                raise forms.ValidationError(
+                    _("Choose at most %(limit)s (%(count)s were sent).") % {"limit": MAX_CHOICES, "count": len(value)}
+                )
+        return super().clean(value)
+
+
+def _choices(model, **kwargs):
+    return BoundedMultipleChoiceField(
+        queryset=_active(model), required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
 
 
 class ProfileForm(forms.Form):
@@ -31,10 +49,8 @@ class ProfileForm(forms.Form):
     hourly_rate = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False)
     currency = forms.CharField(max_length=3, initial="USD")
     hours_per_week = forms.IntegerField(min_value=0, max_value=80, label="Hours per week available")
-    channels = forms.ModelMultipleChoiceField(
-        queryset=_active(Channel), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    tools = forms.ModelMultipleChoiceField(queryset=_active(Tool), required=False, widget=forms.CheckboxSelectMultiple)
+    channels = _choices(Channel)
+    tools = _choices(Tool)
 
 
 class _ProfileSectionForm(forms.Form):
@@ -74,84 +90,99 @@ class WindowForm(_ProfileSectionForm):
         return data
 
 
-def parse_windows(text: str) -> list[tuple[int, dt.time, dt.time]]:
-    """Lines like ``Mon-Fri 09:00-17:00`` or ``Sat 22:00-06:00`` (past midnight)."""
-    out = []
-    for n, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip().lower()
-        if not line:
-            continue
-        m = re.fullmatch(r"([a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})", line)
-        if not m or m.group(1) not in DAYS or (m.group(2) and m.group(2) not in DAYS):
-            raise forms.ValidationError(f"Line {n}: write e.g. “Mon-Fri 09:00-17:00”.")
-        try:
-            start, end = dt.time.fromisoformat(m.group(3).zfill(5)), dt.time.fromisoformat(m.group(4).zfill(5))
-        except ValueError as exc:
-            raise forms.ValidationError(f"Line {n}: times are HH:MM.") from exc
-        first, last = DAYS[m.group(1)], DAYS[m.group(2) or m.group(1)]
-        days = range(first, last + 1) if last >= first else [*range(first, 7), *range(0, last + 1)]
-        out += [(d, start, end) for d in days]
-    return out
-
-
-def format_windows(windows) -> str:
-    return "\n".join(f"{Weekday(w.weekday).label[:3]} {w.start:%H:%M}-{w.end:%H:%M}" for w in windows)
+MAX_LANGUAGES = 20
 
 
 def parse_languages(text: str) -> list[tuple[Language, int]]:
-    """Lines like ``English C1`` or ``es B2``."""
-    out = []
+    """Lines like ``English C1`` or ``es B2``; a line repeated is read once, a language at two levels is refused."""
+    out: dict[Language, int] = {}
+    where: dict[int, int] = {}
+    errors: list[str] = []
+    known = None
     for n, raw in enumerate((text or "").splitlines(), start=1):
         parts = raw.strip().rsplit(None, 1)
         if not parts:
             continue
         if len(parts) != 2 or parts[1].upper() not in CEFR_BY_NAME:
-            raise forms.ValidationError(f"Line {n}: write a language and a CEFR level, e.g. “English C1”.")
-        lang = Language.objects.filter(Q(name__iexact=parts[0]) | Q(code__iexact=parts[0])).first()
+            errors.append(_("Line %(n)s: write a language and a CEFR level, e.g. “English C1”.") % {"n": n})
+            continue
+        if known is None:
+            known = {}
+            for lang in Language.objects.all():
+                known[lang.name.casefold()] = known[lang.code.casefold()] = lang
+        lang, level = known.get(parts[0].casefold()), CEFR_BY_NAME[parts[1].upper()]
         if lang is None:
-            raise forms.ValidationError(f"Line {n}: unknown language “{parts[0]}”.")
-        out.append((lang, CEFR_BY_NAME[parts[1].upper()]))
-    return out
+            errors.append(_("Line %(n)s: unknown language “%(name)s”.") % {"n": n, "name": parts[0][:40]})
+        elif lang in out and out[lang] != level:
+            errors.append(
+                _("Line %(n)s: %(language)s is already on line %(first)s with another level; keep one.")
+                % {"n": n, "language": lang.name, "first": where[lang.pk]}
+            )
+        else:
+            out[lang] = level
+            where.setdefault(lang.pk, n)
+    if errors:
+        raise forms.ValidationError(errors[:3])
+    if len(out) > MAX_LANGUAGES:
+        raise forms.ValidationError(
+            _("At most %(limit)s languages (you listed %(count)s).") % {"limit": MAX_LANGUAGES, "count": len(out)}
+        )
+    return list(out.items())
 
 
 class JobForm(forms.Form):
     role = forms.CharField(max_length=140)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, help_text="Coverage windows are in this timezone")
     windows = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=MAX_TEXT,
         label="Coverage windows",
-        help_text="One per line, e.g. “Mon-Fri 09:00-17:00” or “Sat 22:00-06:00” (past midnight).",
+        help_text=gettext_lazy(
+            "One per line: days, then 24-hour times, e.g. “Mon-Fri 09:00-17:00”, “Sat 10-14” or"
+            " “Mon,Wed,Fri 8:30-12”; “Sat 22:00-06:00” runs past midnight."
+        ),
     )
     hours_per_week = forms.IntegerField(min_value=1, max_value=80)
     rate_min = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0, label="Hourly rate from")
     rate_max = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0, label="Hourly rate up to")
-    currency = forms.CharField(max_length=3, initial="USD")
+    currency = forms.CharField(max_length=3, min_length=3, initial="USD")
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(choices=JobStatus.choices, initial=JobStatus.DRAFT)
-    required_skills = forms.ModelMultipleChoiceField(
-        queryset=_active(Skill), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    nice_skills = forms.ModelMultipleChoiceField(
-        queryset=_active(Skill), required=False, widget=forms.CheckboxSelectMultiple, label="Nice-to-have skills"
-    )
+    required_skills = _choices(Skill)
+    nice_skills = _choices(Skill, label="Nice-to-have skills")
     languages = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=1000,
         label="Required languages",
         help_text="One per line with the minimum CEFR level, e.g. “English C1”.",
     )
-    channels = forms.ModelMultipleChoiceField(
-        queryset=_active(Channel), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    tools = forms.ModelMultipleChoiceField(queryset=_active(Tool), required=False, widget=forms.CheckboxSelectMultiple)
+    channels = _choices(Channel)
+    tools = _choices(Tool)
 
     def clean_windows(self):
         return parse_windows(self.cleaned_data["windows"])
 
     def clean_languages(self):
         return parse_languages(self.cleaned_data["languages"])
+
+    def clean(self):
+        """The rules across fields, so they are named next to their field on the first submit, with the rest."""
+        data = super().clean()
+        low, high = data.get("rate_min"), data.get("rate_max")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "rate_max",
+                _("The ceiling (%(high)s) must not be below the floor (%(low)s).") % {"high": high, "low": low},
+            )
+        both = {s.pk for s in data.get("required_skills") or []} & {s.pk for s in data.get("nice_skills") or []}
+        if both:
+            self.add_error("nice_skills", _("A skill is either required or nice to have, not both."))
+        if data.get("status") == JobStatus.OPEN and "windows" in data and not data["windows"]:
+            self.add_error("windows", _("An open job needs at least one coverage window."))
+        return data
 
 
 class OfferForm(forms.Form):

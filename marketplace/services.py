@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import has_org_role, is_platform_staff
 from accounts.audit import audit_record
 from accounts.models import MANAGE_ROLES, Organization, User
 
+from .coverage import MAX_WINDOWS  # coverage windows of a job, availability windows of a profile
 from .models import (
     AvailabilityWindow,
     Channel,
@@ -111,6 +113,15 @@ def freelancer_reliability_update(*, profile_id: int, reliability: Decimal | Non
     profile.save(update_fields=["reliability", "updated_at"])
     _refresh_match_index(profile)
     return True
+
+
+def freelancer_worked_minutes_update(*, profile_id: int, minutes: int) -> bool:
+    """Store the approved minutes of the freelancer's final timesheets (shown on candidate cards; not a matching
+    input, so the index is left alone). Idempotent: True on change."""
+    if minutes < 0:
+        raise ValidationError({"minutes": "Cannot be negative."})
+    changed = FreelancerProfile.objects.filter(pk=profile_id).exclude(worked_minutes=minutes)
+    return bool(changed.update(worked_minutes=minutes))
 
 
 def _refresh_match_index(profile: FreelancerProfile) -> None:
@@ -318,9 +329,19 @@ def profile_language_remove(*, profile: FreelancerProfile, actor: Any, language_
 def profile_window_add(
     *, profile: FreelancerProfile, actor: Any, weekday: int, start: dt.time, end: dt.time
 ) -> AvailabilityWindow:
+    """Adding a window the profile already has changes nothing; a profile keeps at most ``MAX_WINDOWS``."""
     _require_profile_owner(actor, profile)
+    profile = FreelancerProfile.objects.select_for_update().get(pk=profile.pk)  # the count below stays true
     window = AvailabilityWindow(profile=profile, weekday=weekday, start=start, end=end)
     window.full_clean()
+    same = AvailabilityWindow.objects.filter(profile=profile, weekday=weekday, start=start, end=end).first()
+    if same is not None:
+        return same
+    if AvailabilityWindow.objects.filter(profile=profile).count() >= MAX_WINDOWS:
+        raise ValidationError(
+            _("You have %(limit)s availability windows, the most a profile keeps: remove one to add another.")
+            % {"limit": MAX_WINDOWS}
+        )
     window.save()
     _refresh_match_index(profile)
     return window
@@ -377,13 +398,23 @@ def _apply_job(job: JobPost, spec: JobSpec) -> JobPost:
         errors.setdefault("nice_skills", []).append("A skill is either required or nice to have, not both.")
     if spec.status == JobStatus.OPEN and not spec.windows:
         errors.setdefault("windows", []).append("An open job needs at least one coverage window.")
+    if len({lang.pk for lang, _level in spec.languages}) != len(spec.languages):
+        errors.setdefault("languages", []).append(_("Each language is listed once, with its minimum level."))
+    spec_windows = list(dict.fromkeys(spec.windows))
+    if len(spec_windows) > MAX_WINDOWS:
+        errors.setdefault("windows", []).append(
+            _("At most %(limit)s coverage windows (%(count)s given).")
+            % {"limit": MAX_WINDOWS, "count": len(spec_windows)}
+        )
     try:
-        job.full_clean(exclude=["timezone"])
+        # The two check constraints are checked field by field (status by its choices, the rate range above), so
+        # a refusal names its field instead of "Constraint … is violated".
+        job.full_clean(exclude=["timezone"], validate_constraints=False)
     except ValidationError as exc:
         for k, v in exc.message_dict.items():
             errors.setdefault(k, []).extend(v)
     windows = []
-    for weekday, start, end in spec.windows:
+    for weekday, start, end in spec_windows[:MAX_WINDOWS]:
         w = CoverageWindow(job=job, weekday=weekday, start=start, end=end)
         try:
             w.full_clean(exclude=["job"])

@@ -90,13 +90,14 @@ def test_create_job_with_inline_errors(client_for, org, seller_owner):
     }
     response = client.post("/marketplace/jobs/new/", data)
     assert response.status_code == 400
-    assert "The ceiling must not be below the floor." in response.content.decode()
+    assert "The ceiling (8.00) must not be below the floor (12.00)." in response.content.decode()
+    assert "Constraint" not in response.content.decode()
     assert not JobPost.objects.exists()
     data["rate_max"] = "15.00"
     data["windows"] = "Funday 9-5"
     response = client.post("/marketplace/jobs/new/", data)
     assert response.status_code == 400
-    assert "Line 1: write e.g." in response.content.decode()
+    assert "Line 1 (“Funday 9-5”): “funday” is not a day or a range of days" in response.content.decode()
     data["windows"] = "Mon-Fri 09:00-17:00\nSat 22:00-06:00"
     response = client.post("/marketplace/jobs/new/", data)
     job = JobPost.objects.get()
