@@ -43,6 +43,9 @@ class FreelancerProfile(models.Model):
     )
     iqs_review_count = models.PositiveIntegerField(default=0, editable=False)
     reliability = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, editable=False)
+    worked_minutes = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved minutes of all final timesheets (fed by timesheets)"
+    )
     photo = models.ImageField(
         upload_to="profile-photos/%Y/%m/",
         blank=True,
@@ -70,6 +73,16 @@ class FreelancerProfile(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.vetting_status == VettingStatus.APPROVED
+
+    @property
+    def hours_worked(self) -> int:
+        """Whole hours of approved work on the platform."""
+        return self.worked_minutes // 60
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.user.display_name.replace(".", " ").split() if w[:1].isalpha()]
+        return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
 class ContractStatus(models.TextChoices):
@@ -117,6 +130,11 @@ class Contract(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == ContractStatus.ACTIVE
+
+    @property
+    def starts_later(self) -> bool:
+        """Active, but its first day is still ahead (UTC): it reads "starts on …", not "Active"."""
+        return self.status == ContractStatus.ACTIVE and self.starts_on > now().date()
 
 
 # --- Taxonomy (managed in the admin, seeded by a data migration) -----------------------------------------

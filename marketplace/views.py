@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor, has_org_role, organization_ids
 from accounts.models import MANAGE_ROLES, Organization
 
-from . import selectors, services
+from . import candidates, selectors, services
 from .filters import ContractFilter, JobFilter, OfferFilter, ProfileFilter
 from .forms import (
     ContractReasonForm,
@@ -28,6 +30,7 @@ from .forms import (
 )
 from .matching.availability import current_week_start
 from .models import Contract, FreelancerProfile, JobPost, JobStatus, Offer
+from .offer_terms import offer_coverage
 from .services import JobSpec
 
 PAGE_SIZE = 20
@@ -296,15 +299,18 @@ def job_detail(request, pk: int):
     page_number = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1)
     matches = selectors.job_matches(actor=request.user, job=job, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     pages = max(1, -(-matches.count // PAGE_SIZE))
+    week = current_week_start()
     return render(
         request,
         "marketplace/job_detail.html",
         {
             "job": job,
             "matches": matches,
+            "cards": candidates.cards(job, matches.candidates, week),
+            "funnel": None if matches.count else candidates.explain_funnel(job),
             "page_number": page_number,
             "pages": pages,
-            "week_start": current_week_start(),
+            "week_start": week,
             "rank_offset": (page_number - 1) * PAGE_SIZE,
             "can_manage": has_org_role(request.user, job.organization_id, MANAGE_ROLES),
             "status_choices": JobStatus.choices,
@@ -370,6 +376,7 @@ def offer_detail(request, pk: int):
     offer = get_for_actor(Offer, request.user, pk=pk)
     context = {
         "offer": offer,
+        "coverage": offer_coverage(offer),
         "is_freelancer": offer.freelancer.user_id == request.user.pk,
         "can_manage": has_org_role(request.user, offer.organization_id, MANAGE_ROLES),
         "reason_form": ReasonForm(),
@@ -386,7 +393,11 @@ def offer_respond(request, pk: int, action: str):
     try:
         if action == "accept":
             contract = services.offer_accept(offer=offer, actor=request.user)
-            messages.success(request, "Offer accepted. Your contract is active.")
+            if contract.starts_later:
+                day = date_format(contract.starts_on, "j F Y")
+                messages.success(request, _("Offer accepted. Your contract starts on %(day)s.") % {"day": day})
+            else:
+                messages.success(request, _("Offer accepted. Your contract is active."))
             return redirect("marketplace:contract_detail", pk=contract.pk)
         if action == "decline":
             services.offer_decline(offer=offer, actor=request.user, reason=reason)

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -89,9 +90,14 @@ def send_timesheet_reminders() -> dict[str, int]:
 
 @shared_task
 def update_reliability(profile_id: int) -> str:
-    """Reliability = share of the last 12 weeks' final timesheets the freelancer submitted themselves."""
+    """Reliability = share of the last 12 weeks' final timesheets the freelancer submitted themselves; also pushes
+    the approved minutes of all final timesheets (the hours worked on candidate cards)."""
     from marketplace import services as marketplace_services
 
+    worked = Timesheet.objects.filter(contract__freelancer_id=profile_id, status__in=FINAL_STATUSES).aggregate(
+        total=Sum("approved_minutes")
+    )["total"]
+    marketplace_services.freelancer_worked_minutes_update(profile_id=profile_id, minutes=worked or 0)
     update = getattr(marketplace_services, "freelancer_reliability_update", None)
     if update is None:  # the marketplace does not keep reliability yet
         return "skipped"
