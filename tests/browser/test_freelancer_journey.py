@@ -269,10 +269,26 @@ def see_the_approval(page) -> None:
 def accept_the_offer(page, nora, org, profile) -> Contract:
     """Nora finds Maria, now approved, among her candidates and sends an offer; Maria accepts it."""
     profile.refresh_from_db()
+    job = marketplace.job_post_create(
+        actor=nora,
+        organization=org,
+        spec=marketplace.JobSpec(
+            role="Amazon buyer-messages agent",
+            description="Answer buyer messages within 24 hours.",
+            timezone_name="America/New_York",
+            hours_per_week=20,
+            rate_min=Decimal("8.00"),
+            rate_max=Decimal("12.00"),
+            currency="USD",
+            start_date=week_start(),
+            windows=[(d, dt.time(9), dt.time(17)) for d in range(5)],
+        ),
+    )
     marketplace.offer_create(
         actor=nora,
         organization=org,
         freelancer=profile,
+        job=job,
         title="Amazon buyer-messages agent",
         pay_rate=Decimal("10.00"),
         weekly_hour_cap=20,
@@ -282,6 +298,17 @@ def accept_the_offer(page, nora, org, profile) -> Contract:
     page.get_by_role("link", name="Pending offers").click()
     page.get_by_role("link", name="Amazon buyer-messages agent").click()
     assert "We loved your assessment." in text_of(page.locator("main"))
+    # The seller's New York hours, read in her own zone (Manila) for this week, daylight saving included.
+    monday = week_start()
+    nyc, manila = ZoneInfo("America/New_York"), ZoneInfo("Asia/Manila")
+    starts = dt.datetime.combine(monday, dt.time(9), tzinfo=nyc).astimezone(manila)
+    ends = dt.datetime.combine(monday, dt.time(17), tzinfo=nyc).astimezone(manila)
+    assert text_of(page.locator("#coverage-h")) == "Coverage hours in your time zone (Asia/Manila)"
+    assert [text_of(li) for li in page.locator("#coverage-in-zone li").all()] == [
+        f"Mon–Fri {starts:%H:%M}–{ends:%H:%M} (ends the next day)"  # 22:00–06:00 in winter
+    ]
+    assert text_of(page.locator("#offer-weekly-hours")) == "Up to 20 h a week (the job asks for 20 h)"
+    assert text_of(page.locator("#offer-job-description")) == "Answer buyer messages within 24 hours."
     page.get_by_role("button", name="Accept").click()
     assert status_message(page) == "Offer accepted. Your contract is active."
     contract = Contract.objects.get()

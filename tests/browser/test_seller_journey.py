@@ -140,45 +140,56 @@ def post_a_job(page, *, starts: dt.date) -> JobPost:
     windows = page.get_by_label("Coverage windows")
     assert windows.get_attribute("aria-invalid") == "true"
     error_id = windows.get_attribute("aria-describedby").split()[-1]
-    assert text_of(page.locator(f"#{error_id}")) == "Line 1: write e.g. “Mon-Fri 09:00-17:00”."
+    assert text_of(page.locator(f"#{error_id}")) == (
+        "Line 1 (“weekdays 9 to 5”): write the days, then 24-hour times, "
+        "e.g. “Mon-Fri 09:00-17:00”, “Sat 10-14” or “Mon,Wed,Fri 8:30-12”."
+    )
     assert JobPost.objects.count() == 0
     forget_the_rejected_form(page)
 
-    windows.fill("Mon-Fri 09:00-17:00")
+    windows.fill("Mon–Fri 9–17")  # en dashes and bare hours read as Mon-Fri 09:00-17:00
     page.get_by_role("button", name="Save job").click()
     page.wait_for_url("**/marketplace/jobs/*/")
     assert status_message(page) == "Job “Amazon buyer-messages agent” saved."
     job = JobPost.objects.get()
     assert (job.status, job.hours_per_week, job.rate_max, job.start_date) == ("open", 20, Decimal("12.00"), starts)
+    assert sorted(job.windows.values_list("weekday", "start", "end")) == [
+        (d, dt.time(9), dt.time(17)) for d in range(5)
+    ]
     return job
 
 
 # Hand-computed from the README's matching table: skills (2 × required held + nice held) / (2 × required + nice),
 # overlap of the Mon–Fri 09–17 coverage, rate 100 % at the floor and 50 % at the ceiling, quality = vetting score
 # (no reviews yet), reliability 50 % when unknown, experience = share of the job's channels and tools, hours.
+# Each signal also says what is missing, by name or in hours.
+NO_TIMESHEETS = "No final timesheets yet: counted as 50 %."
 EXPECTED = {
     "Maria Santos": (
         "92.00",
+        ["MS", "English C2", "0 QA reviews", "0 h worked", "10.00 USD/h · America/New_York"],
         [
-            ("Skill coverage", 30, "100.00", "30.00"),
-            ("Coverage-window overlap", 25, "100.00", "25.00"),
-            ("Rate fit", 10, "75.00", "7.50"),
-            ("QA score", 15, "90.00", "13.50"),
-            ("Reliability", 8, "50.00", "4.00"),
-            ("Channel and tool experience", 7, "100.00", "7.00"),
-            ("Remaining weekly hours", 5, "100.00", "5.00"),
+            ("Skill coverage", 30, "100.00", "30.00", "Has every required and nice-to-have skill."),
+            ("Coverage-window overlap", 25, "100.00", "25.00", "Available for 40 of the 40 coverage hours a week."),
+            ("Rate fit", 10, "75.00", "7.50", "Asks 10.00 USD an hour; the range is 8.00–12.00."),
+            ("QA score", 15, "90.00", "13.50", "Vetting score 90.00 (no QA reviews in 90 days yet)."),
+            ("Reliability", 8, "50.00", "4.00", NO_TIMESHEETS),
+            ("Channel and tool experience", 7, "100.00", "7.00", "Knows every channel and tool of the job."),
+            ("Remaining weekly hours", 5, "100.00", "5.00", "Has the job's 20 weekly hours free."),
         ],
     ),
     "Jon Reyes": (
         "65.00",
+        ["JR", "English C1", "0 QA reviews", "0 h worked", "8.00 USD/h · America/New_York"],
         [
-            ("Skill coverage", 30, "60.00", "18.00"),  # one of the two required skills and the nice one: 3 / 5
-            ("Coverage-window overlap", 25, "50.00", "12.50"),
-            ("Rate fit", 10, "100.00", "10.00"),
-            ("QA score", 15, "80.00", "12.00"),
-            ("Reliability", 8, "50.00", "4.00"),
-            ("Channel and tool experience", 7, "50.00", "3.50"),
-            ("Remaining weekly hours", 5, "100.00", "5.00"),
+            # one of the two required skills and the nice one: 3 / 5
+            ("Skill coverage", 30, "60.00", "18.00", "Missing required: A-to-z claims."),
+            ("Coverage-window overlap", 25, "50.00", "12.50", "Available for 20 of the 40 coverage hours a week."),
+            ("Rate fit", 10, "100.00", "10.00", "Asks 8.00 USD an hour; the range is 8.00–12.00."),
+            ("QA score", 15, "80.00", "12.00", "Vetting score 80.00 (no QA reviews in 90 days yet)."),
+            ("Reliability", 8, "50.00", "4.00", NO_TIMESHEETS),
+            ("Channel and tool experience", 7, "50.00", "3.50", "Missing tools: Seller Central."),
+            ("Remaining weekly hours", 5, "100.00", "5.00", "Has the job's 20 weekly hours free."),
         ],
     ),
 }
@@ -187,34 +198,43 @@ EXPECTED = {
 def see_ranked_candidates(page):
     assert text_of(page.get_by_role("heading", level=1)) == "Amazon buyer-messages agent"
     assert "2 approved freelancers pass the hard filters" in text_of(page.locator("main"))
-    cards = page.locator("main ol > li article")
+    cards = page.locator("main ol.candidates > li > article")
     assert cards.count() == 2
     seen = {}
     for i in range(cards.count()):
         card = cards.nth(i)
-        name = text_of(card.locator("header a"))
-        total = text_of(card.locator("header > strong"))
-        breakdown = []
-        for row in card.locator("table.breakdown tbody tr").all():
-            label, figures = text_of(row.locator("th")), text_of(row.locator("td").last)
+        name = text_of(card.locator("header h3 a"))
+        total = text_of(card.locator("header .total strong"))
+        facts = [text_of(card.locator("header .avatar"))] + [text_of(li) for li in card.locator("ul.facts li").all()]
+        breakdown = card.locator("table.breakdown")
+        assert not breakdown.is_visible()  # compact: the breakdown opens on demand
+        card.get_by_text("Score breakdown").click()
+        expect(breakdown).to_be_visible()
+        signals = []
+        for row in breakdown.locator("tbody tr").all():
+            label, weight = text_of(row.locator("th .signal")), text_of(row.locator("th small").first)
+            figures, why = text_of(row.locator("td.figures")), text_of(row.locator("th .why"))
             # The bar shows the same figure as the text beside it, and says so to a screen reader.
             bar = row.get_by_role("progressbar")
+            assert bar.is_visible()
             assert bar.get_attribute("value") == figures.split(" %")[0]
-            assert bar.get_attribute("aria-label") == f"{label.split(' (')[0]} {figures.split(' →')[0]}"
-            breakdown.append((label, figures))
-        seen[name] = (total, breakdown)
+            assert bar.get_attribute("aria-label") == f"{label} {figures.split(' →')[0]}"
+            signals.append((label, weight, figures, why))
+        seen[name] = (total, facts, signals)
     assert list(seen) == ["Maria Santos", "Jon Reyes"]  # ranked by total, best first
-    for name, (total, breakdown) in seen.items():
-        expected_total, signals = EXPECTED[name]
-        assert total == expected_total
-        assert breakdown == [(f"{label} (weight {w})", f"{value} % → {pts} pts") for label, w, value, pts in signals]
-        assert sum(Decimal(pts) for *_, pts in signals) == Decimal(expected_total)
+    for name, (total, facts, signals) in seen.items():
+        expected_total, expected_facts, expected = EXPECTED[name]
+        assert (total, facts) == (expected_total, expected_facts)
+        assert signals == [
+            (label, f"(weight {w})", f"{value} % → {pts} pts", why) for label, w, value, pts, why in expected
+        ]
+        assert sum(Decimal(pts) for _label, _w, _value, pts, _why in expected) == Decimal(expected_total)
     assert "Ines Costa" not in text_of(page.locator("main"))  # her rate is above the ceiling
     assert fits_a_phone(page)
 
 
 def send_an_offer(page, maria) -> Offer:
-    page.locator("main ol > li article").filter(has_text="Maria Santos").get_by_role(
+    page.locator("main ol.candidates > li > article").filter(has_text="Maria Santos").get_by_role(
         "button", name="Send an offer"
     ).click()
     assert text_of(page.get_by_role("heading", level=1)) == "Send an offer to Maria Santos"
@@ -239,6 +259,11 @@ def maria_accepts(open_page, maria) -> Contract:
     log_in(page, maria.user, password=PERSONA_PASSWORD)
     page.get_by_role("link", name="Pending offers").click()
     page.get_by_role("link", name="Amazon buyer-messages agent").click()
+    # Before accepting she reads the job and its coverage hours in her own time zone.
+    assert text_of(page.locator("#coverage-h")) == "Coverage hours in your time zone (America/New_York)"
+    assert [text_of(li) for li in page.locator("#coverage-in-zone li").all()] == ["Mon–Fri 09:00–17:00"]
+    assert text_of(page.locator("#offer-weekly-hours")) == "Up to 20 h a week (the job asks for 20 h)"
+    assert "including A-to-z claims" in text_of(page.locator("#offer-job-description"))
     page.get_by_role("button", name="Accept").click()
     assert status_message(page) == "Offer accepted. Your contract is active."
     contract = Contract.objects.get()
