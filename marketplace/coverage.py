@@ -103,8 +103,19 @@ def parse_windows(text: str, *, limit: int = MAX_WINDOWS) -> list[Window]:
 
 
 def format_windows(windows) -> str:
-    """The job form's text for stored windows, one line per window (it parses back to the same rows)."""
-    return "\n".join(f"{SHORT[w.weekday]} {w.start:%H:%M}-{w.end:%H:%M}" for w in windows)
+    """The job form's text for stored windows, consecutive days with the same hours on one line
+    ("Mon-Fri 09:00-17:00"); it parses back to the same rows."""
+    lines: list[list] = []  # [first day, last day, start, end]
+    for w in sorted(windows, key=lambda w: (w.start, w.end, w.weekday)):
+        last = lines[-1] if lines else None
+        if last and (last[2], last[3]) == (w.start, w.end) and w.weekday == last[1] + 1:
+            last[1] = w.weekday
+        else:
+            lines.append([w.weekday, w.weekday, w.start, w.end])
+    lines.sort(key=lambda line: (line[0], line[2]))
+    return "\n".join(
+        f"{SHORT[a] if a == b else f'{SHORT[a]}-{SHORT[b]}'} {start:%H:%M}-{end:%H:%M}" for a, b, start, end in lines
+    )
 
 
 # --- Another zone's view ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from marketplace import services
-from marketplace.coverage import parse_windows
+from marketplace.coverage import format_windows, parse_windows
 from marketplace.forms import JobForm, ProfileForm
 from marketplace.models import AvailabilityWindow, CoverageWindow, JobLanguage, JobPost
 from marketplace.services import JobSpec
@@ -234,3 +234,10 @@ def test_profile_windows_are_kept_once_and_capped(client_for, freelancer_no_cont
         in response.content.decode()
     )
     assert AvailabilityWindow.objects.filter(profile=profile).count() == 50
+
+
+def test_stored_windows_are_written_back_grouped_and_read_back_the_same():
+    rows = [*WEEKDAYS_9_17, (5, T(10), T(14)), (0, T(18), T(20)), (6, T(22), T(6)), (2, T(18), T(20))]
+    text = format_windows([CoverageWindow(weekday=d, start=s, end=e) for d, s, e in rows])
+    assert text == "Mon-Fri 09:00-17:00\nMon 18:00-20:00\nWed 18:00-20:00\nSat 10:00-14:00\nSun 22:00-06:00"
+    assert sorted(parse_windows(text)) == sorted(rows)
