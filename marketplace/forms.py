@@ -41,7 +41,7 @@ def _choices(model, **kwargs):
 
 class ProfileForm(forms.Form):
     headline = forms.CharField(max_length=140, required=False)
-    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
     photo = forms.ImageField(required=False, validators=[validate_photo], help_text="JPEG, PNG or WebP, at most 2 MB")
     clear_photo = forms.BooleanField(required=False, label="Remove the current photo")
     timezone = forms.ChoiceField(choices=TIMEZONE_CHOICES, label="Your timezone")

@@ -210,6 +210,10 @@ def test_input_lengths_and_choice_counts_are_bounded():
     )
     assert not form.is_valid()
     assert form.errors["channels"] == ["Choose at most 100 (200 were sent)."]
+    form = ProfileForm(data={"timezone": "UTC", "currency": "USD", "hours_per_week": "10", "bio": "x" * 5001})
+    assert form.errors["bio"] == ["Ensure this value has at most 5000 characters (it has 5001)."]
+    form = JobForm(data=_data(description="x" * 5001))
+    assert form.errors["description"] == ["Ensure this value has at most 5000 characters (it has 5001)."]
 
 
 def test_profile_windows_are_kept_once_and_capped(client_for, freelancer_no_contract):
