@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.access import has_org_role, is_user
 from accounts.audit import audit_record
 from accounts.models import MANAGE_ROLES
+from accounts.timezones import local_time
 from marketplace.models import Contract, FreelancerProfile
 
 from .hours import format_minutes
@@ -92,11 +93,11 @@ def _check_overlap(profile: FreelancerProfile, start: dt.datetime, end: dt.datet
         qs = qs.filter(started_at__lt=end)
     clash = qs.exclude(ended_at__lte=start).select_related("contract").order_by("started_at").first()
     if clash is not None:
-        when = "still running" if clash.ended_at is None else f"until {clash.ended_at:%Y-%m-%d %H:%M} UTC"
+        when = "still running" if clash.ended_at is None else f"until {local_time(clash.ended_at)}"
         raise ValidationError(
             {
                 "started_at": f"This overlaps your entry on “{clash.contract.title}” from "
-                f"{clash.started_at:%Y-%m-%d %H:%M} UTC ({when})."
+                f"{local_time(clash.started_at)} ({when})."
             }
         )
 
@@ -123,7 +124,9 @@ def time_entry_clock_in(*, actor: Any, contract: Contract, at: dt.datetime | Non
     if TimeEntry.objects.filter(freelancer=profile, ended_at__isnull=True).exists():
         raise ValidationError({"contract": "You are already clocked in. Clock out first."})
     if start < _minute(contract.started_at):  # entries are whole minutes: the minute it was accepted counts
-        raise ValidationError({"contract": "This contract has not started yet."})
+        raise ValidationError(
+            {"contract": f"This contract has not started yet; it starts {local_time(contract.started_at)}."}
+        )
     week = week_start_of(start)
     left = _cap_left(contract, week)
     if left <= 0:
@@ -220,13 +223,19 @@ def time_entry_create_manual(
     if end <= start:
         errors["ended_at"] = "The end must be after the start."
     elif end > now:
-        errors["ended_at"] = "Time in the future cannot be recorded."
+        errors["ended_at"] = f"Time in the future cannot be recorded; it is now {local_time(now)}."
     elif _minutes(start, end) > MAX_ENTRY_MINUTES:
         errors["ended_at"] = f"An entry can last at most 16 h; this one lasts {format_minutes(_minutes(start, end))}."
     elif start < _minute(contract.started_at) or (contract.ended_at and end > contract.ended_at):
-        errors["started_at"] = "The entry must lie inside the contract's life."
+        life = f"from {local_time(contract.started_at)}"
+        if contract.ended_at:
+            life += f" to {local_time(contract.ended_at)}"
+        errors["started_at"] = f"The entry must lie inside the contract's life ({life})."
     elif week_start_of(start) != week_start_of(end - dt.timedelta(microseconds=1)):
-        errors["ended_at"] = "An entry cannot cross the week boundary (Sunday 24:00 UTC); split it in two."
+        boundary = week_bounds(week_start_of(start))[1]
+        errors["ended_at"] = (
+            f"An entry cannot cross the week boundary (Sunday 24:00 UTC, {local_time(boundary)}); split it in two."
+        )
     if errors:
         raise ValidationError(errors)
     minutes = _minutes(start, end)
@@ -361,6 +370,7 @@ def _approve(*, actor: Any, timesheet: Timesheet, auto: bool) -> tuple[Timesheet
         data={"approved_minutes": timesheet.approved_minutes},
     )
     _after_final(timesheet)
+    _notify(timesheet, "approved")
     return timesheet, True
 
 
@@ -395,6 +405,7 @@ def timesheet_dispute(*, actor: Any, timesheet: Timesheet, disputed_minutes: int
         organization=timesheet.contract.organization,
         data={"disputed_minutes": disputed_minutes, "reason": reason},
     )
+    _notify(timesheet, "disputed")
     return timesheet
 
 
@@ -463,6 +474,7 @@ def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_minutes: int
         },
     )
     _after_final(timesheet)
+    _notify(timesheet, "resolved")
     return timesheet
 
 
@@ -470,6 +482,13 @@ def _after_final(timesheet: Timesheet) -> None:
     from .tasks import update_reliability
 
     update_reliability.delay_on_commit(timesheet.contract.freelancer_id)
+
+
+def _notify(timesheet: Timesheet, event: str) -> None:
+    """The freelancer hears of the seller's decision once the step is committed."""
+    from .tasks import send_timesheet_decision
+
+    send_timesheet_decision.delay_on_commit(timesheet.pk, event)
 
 
 # --- Beat jobs ---------------------------------------------------------------------------------------------

@@ -87,6 +87,14 @@ def send_timesheet_reminders() -> dict[str, int]:
     return sent
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_timesheet_decision(timesheet_id: int, event: str) -> int:
+    """E-mail the freelancer that their week was approved, disputed or resolved."""
+    from .notifications import timesheet_decision_email
+
+    return timesheet_decision_email(timesheet_id=timesheet_id, event=event)
+
+
 @shared_task
 def update_reliability(profile_id: int) -> str:
     """Reliability = share of the last 12 weeks' final timesheets the freelancer submitted themselves."""

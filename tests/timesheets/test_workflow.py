@@ -177,4 +177,4 @@ def test_no_reminder_too_early(contract, clock):
 def test_final_timesheet_enqueues_reliability(submitted, seller_owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         services.timesheet_approve(actor=seller_owner, timesheet=submitted)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # reliability, and the freelancer's e-mail
