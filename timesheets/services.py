@@ -298,6 +298,11 @@ def _refresh(timesheet: Timesheet) -> Timesheet:
     return Timesheet.objects.select_related("contract__organization", "contract__freelancer__user").get(pk=timesheet.pk)
 
 
+def _who_when(timesheet: Timesheet) -> dict:
+    """Whose week it is, for the audit log's plain-words line."""
+    return {"freelancer": timesheet.contract.freelancer.user.display_name, "week_start": timesheet.week_start}
+
+
 def _state_error(timesheet: Timesheet, verb: str) -> ValidationError:
     current = Timesheet.objects.filter(pk=timesheet.pk).values_list("status", flat=True).first()
     label = TimesheetStatus(current).label.lower() if current else "gone"
@@ -332,7 +337,7 @@ def timesheet_submit(*, actor: Any, timesheet: Timesheet, auto: bool = False) ->
         action="timesheet.auto_submitted" if auto else "timesheet.submitted",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"minutes": timesheet.submitted_minutes},
+        data=_who_when(timesheet) | {"minutes": timesheet.submitted_minutes},
     )
     return timesheet
 
@@ -367,7 +372,7 @@ def _approve(*, actor: Any, timesheet: Timesheet, auto: bool) -> tuple[Timesheet
         action="timesheet.auto_approved" if auto else "timesheet.approved",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"approved_minutes": timesheet.approved_minutes},
+        data=_who_when(timesheet) | {"approved_minutes": timesheet.approved_minutes},
     )
     _after_final(timesheet)
     _notify(timesheet, "approved")
@@ -403,7 +408,7 @@ def timesheet_dispute(*, actor: Any, timesheet: Timesheet, disputed_minutes: int
         action="timesheet.disputed",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"disputed_minutes": disputed_minutes, "reason": reason},
+        data=_who_when(timesheet) | {"disputed_minutes": disputed_minutes, "reason": reason},
     )
     _notify(timesheet, "disputed")
     return timesheet
@@ -428,7 +433,7 @@ def timesheet_respond(*, actor: Any, timesheet: Timesheet, response: str) -> Tim
         action="timesheet.dispute_answered",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"response": response},
+        data=_who_when(timesheet) | {"response": response},
     )
     return timesheet
 
@@ -467,7 +472,8 @@ def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_minutes: int
         action="timesheet.resolved",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={
+        data=_who_when(timesheet)
+        | {
             "approved_minutes": approved_minutes,
             "submitted_minutes": timesheet.submitted_minutes,
             "note": note,
