@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import has_org_role, is_user
 from accounts.audit import audit_record
@@ -65,7 +66,7 @@ def _require_active(contract: Contract) -> None:
 
 
 def _open_timesheet(contract: Contract, week_start: dt.date) -> Timesheet:
-    timesheet, _ = Timesheet.objects.get_or_create(contract=contract, week_start=week_start)
+    timesheet, _created = Timesheet.objects.get_or_create(contract=contract, week_start=week_start)
     if timesheet.status != TimesheetStatus.OPEN:
         raise ValidationError(
             {
@@ -93,11 +94,13 @@ def _check_overlap(profile: FreelancerProfile, start: dt.datetime, end: dt.datet
         qs = qs.filter(started_at__lt=end)
     clash = qs.exclude(ended_at__lte=start).select_related("contract").order_by("started_at").first()
     if clash is not None:
-        when = "still running" if clash.ended_at is None else f"until {local_time(clash.ended_at)}"
+        when = _("still running")
+        if clash.ended_at is not None:
+            when = _("until %(end)s") % {"end": local_time(clash.ended_at)}
         raise ValidationError(
             {
-                "started_at": f"This overlaps your entry on “{clash.contract.title}” from "
-                f"{local_time(clash.started_at)} ({when})."
+                "started_at": _("This overlaps your entry on “%(title)s” from %(start)s (%(when)s).")
+                % {"title": clash.contract.title, "start": local_time(clash.started_at), "when": when}
             }
         )
 
@@ -125,7 +128,10 @@ def time_entry_clock_in(*, actor: Any, contract: Contract, at: dt.datetime | Non
         raise ValidationError({"contract": "You are already clocked in. Clock out first."})
     if start < _minute(contract.started_at):  # entries are whole minutes: the minute it was accepted counts
         raise ValidationError(
-            {"contract": f"This contract has not started yet; it starts {local_time(contract.started_at)}."}
+            {
+                "contract": _("This contract has not started yet; it starts %(start)s.")
+                % {"start": local_time(contract.started_at)}
+            }
         )
     week = week_start_of(start)
     left = _cap_left(contract, week)
@@ -223,19 +229,22 @@ def time_entry_create_manual(
     if end <= start:
         errors["ended_at"] = "The end must be after the start."
     elif end > now:
-        errors["ended_at"] = f"Time in the future cannot be recorded; it is now {local_time(now)}."
+        errors["ended_at"] = _("Time in the future cannot be recorded; it is now %(now)s.") % {"now": local_time(now)}
     elif _minutes(start, end) > MAX_ENTRY_MINUTES:
         errors["ended_at"] = f"An entry can last at most 16 h; this one lasts {format_minutes(_minutes(start, end))}."
     elif start < _minute(contract.started_at) or (contract.ended_at and end > contract.ended_at):
-        life = f"from {local_time(contract.started_at)}"
+        life = _("from %(start)s") % {"start": local_time(contract.started_at)}
         if contract.ended_at:
-            life += f" to {local_time(contract.ended_at)}"
-        errors["started_at"] = f"The entry must lie inside the contract's life ({life})."
+            life = _("from %(start)s to %(end)s") % {
+                "start": local_time(contract.started_at),
+                "end": local_time(contract.ended_at),
+            }
+        errors["started_at"] = _("The entry must lie inside the contract's life (%(life)s).") % {"life": life}
     elif week_start_of(start) != week_start_of(end - dt.timedelta(microseconds=1)):
         boundary = week_bounds(week_start_of(start))[1]
-        errors["ended_at"] = (
-            f"An entry cannot cross the week boundary (Sunday 24:00 UTC, {local_time(boundary)}); split it in two."
-        )
+        errors["ended_at"] = _(
+            "An entry cannot cross the week boundary (Sunday 24:00 UTC, %(local)s); split it in two."
+        ) % {"local": local_time(boundary)}
     if errors:
         raise ValidationError(errors)
     minutes = _minutes(start, end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from celery import shared_task
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MANAGE_ROLES, Membership
+from accounts.timezones import viewer_timezone_name
 
 from . import services
 from .models import FINAL_STATUSES, Timesheet, TimesheetStatus, week_start_of
@@ -50,11 +52,14 @@ def send_timesheet_reminders() -> dict[str, int]:
             with transaction.atomic():
                 if not services.timesheet_claim_reminder(timesheet_id=ts.pk, kind="submit"):
                     continue
-                context = {"timesheet": ts, "due": week_end, "link": _link("timesheets:week")}
+                zone = viewer_timezone_name(ts.contract.freelancer.user)
+                context = {"timesheet": ts, "due": week_end, "zone": zone, "link": _link("timesheets:week")}
+                with timezone.override(zoneinfo.ZoneInfo(zone)):
+                    body = render_to_string("timesheets/email/submit_reminder.txt", context)
                 send_mail(
                     subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your timesheet for {ts.contract.title} "
                     "is submitted automatically at week end",
-                    message=render_to_string("timesheets/email/submit_reminder.txt", context),
+                    message=body,
                     from_email=None,
                     recipient_list=[ts.contract.freelancer.user.email],
                 )
@@ -74,7 +79,12 @@ def send_timesheet_reminders() -> dict[str, int]:
         with transaction.atomic():
             if not services.timesheet_claim_reminder(timesheet_id=ts.pk, kind="approve"):
                 continue
-            context = {"timesheet": ts, "due": ts.review_due_at, "link": _link("timesheets:detail", ts.pk)}
+            context = {
+                "timesheet": ts,
+                "due": ts.review_due_at,
+                "zone": "UTC",  # several managers, possibly in several zones: the zone is named
+                "link": _link("timesheets:detail", ts.pk),
+            }
             if managers:
                 send_mail(
                     subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{ts.contract.freelancer}'s hours are "

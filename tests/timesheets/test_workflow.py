@@ -166,6 +166,9 @@ def test_reminders_are_sent_once_each(contract, seller_owner, seller_member, fre
     assert [m.to for m in mail.outbox] == [["dana@freelance.test"], ["alice@acme.test", "bob@acme.test"]]
     assert "submitted automatically" in mail.outbox[0].subject
     assert "approved automatically soon" in mail.outbox[1].subject
+    assert "is submitted automatically at Mon 23 Mar 2026 08:00 Asia/Manila." in mail.outbox[0].body
+    assert "submitted 3 h 30 min for" in mail.outbox[1].body
+    assert "approved automatically at Mon 23 Mar 2026 12:00 UTC unless" in mail.outbox[1].body
 
 
 def test_no_reminder_too_early(contract, clock):
