@@ -289,3 +289,15 @@ def test_refused_entry_states_its_limit_in_the_viewer_zone(client_for, freelance
     assert "Time in the future cannot be recorded; it is now Wed 18 Mar 20:00 Asia/Manila." in response.content.decode()
     assert Timesheet.objects.get(week_start=THIS_WEEK).entries.count() == 1
     assert Timesheet.objects.get(week_start=THIS_WEEK).status == TimesheetStatus.OPEN
+
+
+def test_auto_approval_emails_the_freelancer_once(submitted, clock, django_capture_on_commit_callbacks):
+    mail.outbox.clear()
+    clock.advance(days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.timesheets_auto_approve() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.timesheets_auto_approve() == 0
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["dana@freelance.test"], "[Shiftdesk] Your week of 09 Mar 2026 on Acme inbox is approved")
+    ]
