@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .access import get_for_actor, has_org_role
+from .audit_text import audit_sentence
 from .forms import ApiKeyForm, InvitationForm, RoleForm
 from .middleware import SESSION_ORG_KEY
 from .models import MANAGE_ROLES, ApiKey, Invitation, InvitationStatus, Membership, Organization
+from .timezones import in_viewer_timezone
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -163,12 +165,15 @@ def api_key_revoke(request, slug: str, pk: int):
 
 
 @login_required
+@in_viewer_timezone
 def audit_log(request, slug: str):
     org = _org(request, slug)
     if not has_org_role(request.user, org, MANAGE_ROLES):
         raise PermissionDenied("Only owners and managers can read the audit log.")
     events = selectors.organization_audit_events(actor=request.user, organization=org)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.sentence = audit_sentence(event)
     return render(request, "accounts/audit_log.html", {"organization": org, "page": page})
 
 

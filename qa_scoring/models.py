@@ -209,6 +209,18 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return f"{self.source} #{self.external_id}" + (f" — {self.subject}" if self.subject else "")
 
+    @property
+    def title(self) -> str:
+        """The subject (the importer stores the first customer message when there is none); failing both, the
+        source, channel and day, never the external id alone (see ``qa_scoring.titles``)."""
+        if self.subject:
+            return self.subject
+        words = [self.source.capitalize() if self.source else "", self.channel, "conversation"]
+        title = " ".join(w for w in words if w)
+        if self.started_at:
+            title += f" of {self.started_at.day} {self.started_at:%b %Y}"
+        return title[0].upper() + title[1:]
+
 
 class AuthorRole(models.TextChoices):
     AGENT = "agent", "Agent"

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor, scoped
 from accounts.models import Organization
+from accounts.timezones import in_viewer_timezone
 
 from . import selectors, services
 from .filters import ConversationFilter, DisputeFilter, ReviewFilter
 from .forms import CriterionForm, DisputeForm, ImportForm, ResolveForm, RubricForm, ScorecardForm, SectionForm
+from .grades import lost_first
 from .models import Conversation, Criterion, ImportJob, Review, ReviewStatus, Rubric, RubricVersion, Section
 from .scoring import ScoreItem, review_score
 
@@ -279,11 +281,12 @@ def my_reviews(request):
 
 
 @login_required
+@in_viewer_timezone
 def dispute_create(request, pk: int):
     review = selectors.review_detail(actor=request.user, pk=pk)
     if not services.can_dispute(request.user, review):
         raise PermissionDenied("Only the freelancer or the seller can dispute this review.")
-    scores = list(review.scores.all())
+    scores = lost_first(list(review.scores.all()), lambda s: (s.value, s.criterion))
     form = DisputeForm(request.POST or None, scores=scores)
     status = 200
     if request.method == "POST":
@@ -301,6 +304,7 @@ def dispute_create(request, pk: int):
 
 
 @login_required
+@in_viewer_timezone
 def dispute_list(request):
     qs = selectors.dispute_list(actor=request.user, filters=request.GET)
     return render(
@@ -309,12 +313,13 @@ def dispute_list(request):
 
 
 @login_required
+@in_viewer_timezone
 def dispute_detail(request, pk: int):
     dispute = get_for_actor(
         selectors.dispute_list(actor=request.user).prefetch_related("items__criterion"), request.user, pk=pk
     )
     can_resolve = dispute.is_open and services.can_resolve(request.user, dispute)
-    items = list(dispute.items.all())
+    items = lost_first(list(dispute.items.all()), lambda i: (i.original_value, i.criterion))
     form = ResolveForm(request.POST or None, items=items) if can_resolve else None
     status = 200
     if request.method == "POST":

@@ -5,6 +5,7 @@ inline error instead of a silent guess."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Contract
 
@@ -26,17 +27,63 @@ class ManualEntryForm(forms.Form):
         self.fields["note"].help_text = "Required for manual time."
 
 
-class DisputeForm(forms.Form):
-    disputed_minutes = forms.IntegerField(label="Disputed time (minutes)", min_value=1)
-    reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+def _hours_field(label) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=999, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+
+
+def _minutes_field(label) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=59,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class _HoursMinutesForm(forms.Form):
+    """A duration typed as hours and minutes; ``cleaned_data`` carries it as whole minutes under ``target``.
+
+    The service's errors about ``target`` are shown on the hours field (see ``error_field``).
+    """
+
+    target = "minutes"
+
+    @classmethod
+    def error_field(cls, name: str) -> str:
+        return "hours" if name == cls.target else name
+
+    def clean(self):
+        data = super().clean()
+        hours, mins = data.pop("hours", None), data.pop("mins", None)
+        if hours is not None:
+            data[self.target] = hours * 60 + (mins or 0)
+        return data
+
+
+class DisputeForm(_HoursMinutesForm):
+    target = "disputed_minutes"
+    hours = _hours_field(_("Disputed hours"))
+    mins = _minutes_field(_("and minutes"))
+    reason = forms.CharField(label=_("Why?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get(self.target) == 0:
+            self.add_error("hours", _("Dispute at least one minute."))
+        return data
 
 
 class RespondForm(forms.Form):
     response = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class ResolveForm(forms.Form):
-    approved_minutes = forms.IntegerField(label="Approved time (minutes)", min_value=0)
+class ResolveForm(_HoursMinutesForm):
+    target = "approved_minutes"
+    hours = _hours_field(_("Approved hours"))
+    mins = _minutes_field(_("and minutes"))
     note = forms.CharField(label="Resolution", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 

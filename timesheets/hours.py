@@ -17,3 +17,11 @@ def format_minutes(minutes: int | None) -> str:
         return "—"
     hours, rest = divmod(int(minutes), 60)
     return f"{hours} h {rest:02d} min"
+
+
+def bill_amount(minutes: int | None, contract) -> Decimal:
+    """What ``minutes`` on ``contract`` bill the seller: the invoice's own formula (hours × bill rate, one
+    rounding to the currency's minor unit, see ``billing.issuing``), so the page and the invoice agree."""
+    from billing.money import round_money
+
+    return round_money(Decimal(minutes or 0) / Decimal(60) * contract.bill_rate, contract.currency)

@@ -156,6 +156,21 @@ def pending_approvals(*, actor: Any, organization_id: int, filters: dict | None 
     )
 
 
+def approvals_page(*, actor: Any, organization_id: int, filters: dict | None = None):
+    """(filterset, rows) of the seller's approvals page: submitted and disputed weeks by default, approved and
+    resolved ones with ``show=history``; newest week first. Rows carry their contract and freelancer."""
+    from .filters import ApprovalFilter
+
+    qs = (
+        scoped(Timesheet, actor)
+        .filter(contract__organization_id=organization_id)
+        .exclude(status=TimesheetStatus.OPEN)
+        .order_by("-week_start", "contract__title", "pk")
+    )
+    filterset = ApprovalFilter(filters, queryset=qs, organization_id=organization_id)
+    return filterset, filterset.qs
+
+
 def timesheet_entries(*, actor: Any, timesheet: Timesheet) -> QuerySet[TimeEntry]:
     return scoped(TimeEntry, actor).filter(timesheet=timesheet).order_by("started_at")
 

@@ -17,10 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import has_org_role, is_user
 from accounts.audit import audit_record
 from accounts.models import MANAGE_ROLES
+from accounts.timezones import local_time
 from marketplace.models import Contract, FreelancerProfile
 
 from .hours import format_minutes
@@ -64,7 +66,7 @@ def _require_active(contract: Contract) -> None:
 
 
 def _open_timesheet(contract: Contract, week_start: dt.date) -> Timesheet:
-    timesheet, _ = Timesheet.objects.get_or_create(contract=contract, week_start=week_start)
+    timesheet, _created = Timesheet.objects.get_or_create(contract=contract, week_start=week_start)
     if timesheet.status != TimesheetStatus.OPEN:
         raise ValidationError(
             {
@@ -92,11 +94,13 @@ def _check_overlap(profile: FreelancerProfile, start: dt.datetime, end: dt.datet
         qs = qs.filter(started_at__lt=end)
     clash = qs.exclude(ended_at__lte=start).select_related("contract").order_by("started_at").first()
     if clash is not None:
-        when = "still running" if clash.ended_at is None else f"until {clash.ended_at:%Y-%m-%d %H:%M} UTC"
+        when = _("still running")
+        if clash.ended_at is not None:
+            when = _("until %(end)s") % {"end": local_time(clash.ended_at)}
         raise ValidationError(
             {
-                "started_at": f"This overlaps your entry on “{clash.contract.title}” from "
-                f"{clash.started_at:%Y-%m-%d %H:%M} UTC ({when})."
+                "started_at": _("This overlaps your entry on “%(title)s” from %(start)s (%(when)s).")
+                % {"title": clash.contract.title, "start": local_time(clash.started_at), "when": when}
             }
         )
 
@@ -123,7 +127,12 @@ def time_entry_clock_in(*, actor: Any, contract: Contract, at: dt.datetime | Non
     if TimeEntry.objects.filter(freelancer=profile, ended_at__isnull=True).exists():
         raise ValidationError({"contract": "You are already clocked in. Clock out first."})
     if start < _minute(contract.started_at):  # entries are whole minutes: the minute it was accepted counts
-        raise ValidationError({"contract": "This contract has not started yet."})
+        raise ValidationError(
+            {
+                "contract": _("This contract has not started yet; it starts %(start)s.")
+                % {"start": local_time(contract.started_at)}
+            }
+        )
     week = week_start_of(start)
     left = _cap_left(contract, week)
     if left <= 0:
@@ -220,13 +229,22 @@ def time_entry_create_manual(
     if end <= start:
         errors["ended_at"] = "The end must be after the start."
     elif end > now:
-        errors["ended_at"] = "Time in the future cannot be recorded."
+        errors["ended_at"] = _("Time in the future cannot be recorded; it is now %(now)s.") % {"now": local_time(now)}
     elif _minutes(start, end) > MAX_ENTRY_MINUTES:
         errors["ended_at"] = f"An entry can last at most 16 h; this one lasts {format_minutes(_minutes(start, end))}."
     elif start < _minute(contract.started_at) or (contract.ended_at and end > contract.ended_at):
-        errors["started_at"] = "The entry must lie inside the contract's life."
+        life = _("from %(start)s") % {"start": local_time(contract.started_at)}
+        if contract.ended_at:
+            life = _("from %(start)s to %(end)s") % {
+                "start": local_time(contract.started_at),
+                "end": local_time(contract.ended_at),
+            }
+        errors["started_at"] = _("The entry must lie inside the contract's life (%(life)s).") % {"life": life}
     elif week_start_of(start) != week_start_of(end - dt.timedelta(microseconds=1)):
-        errors["ended_at"] = "An entry cannot cross the week boundary (Sunday 24:00 UTC); split it in two."
+        boundary = week_bounds(week_start_of(start))[1]
+        errors["ended_at"] = _(
+            "An entry cannot cross the week boundary (Sunday 24:00 UTC, %(local)s); split it in two."
+        ) % {"local": local_time(boundary)}
     if errors:
         raise ValidationError(errors)
     minutes = _minutes(start, end)
@@ -289,6 +307,11 @@ def _refresh(timesheet: Timesheet) -> Timesheet:
     return Timesheet.objects.select_related("contract__organization", "contract__freelancer__user").get(pk=timesheet.pk)
 
 
+def _who_when(timesheet: Timesheet) -> dict:
+    """Whose week it is, for the audit log's plain-words line."""
+    return {"freelancer": timesheet.contract.freelancer.user.display_name, "week_start": timesheet.week_start}
+
+
 def _state_error(timesheet: Timesheet, verb: str) -> ValidationError:
     current = Timesheet.objects.filter(pk=timesheet.pk).values_list("status", flat=True).first()
     label = TimesheetStatus(current).label.lower() if current else "gone"
@@ -323,7 +346,7 @@ def timesheet_submit(*, actor: Any, timesheet: Timesheet, auto: bool = False) ->
         action="timesheet.auto_submitted" if auto else "timesheet.submitted",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"minutes": timesheet.submitted_minutes},
+        data=_who_when(timesheet) | {"minutes": timesheet.submitted_minutes},
     )
     return timesheet
 
@@ -358,9 +381,10 @@ def _approve(*, actor: Any, timesheet: Timesheet, auto: bool) -> tuple[Timesheet
         action="timesheet.auto_approved" if auto else "timesheet.approved",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"approved_minutes": timesheet.approved_minutes},
+        data=_who_when(timesheet) | {"approved_minutes": timesheet.approved_minutes},
     )
     _after_final(timesheet)
+    _notify(timesheet, "approved")
     return timesheet, True
 
 
@@ -393,8 +417,9 @@ def timesheet_dispute(*, actor: Any, timesheet: Timesheet, disputed_minutes: int
         action="timesheet.disputed",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"disputed_minutes": disputed_minutes, "reason": reason},
+        data=_who_when(timesheet) | {"disputed_minutes": disputed_minutes, "reason": reason},
     )
+    _notify(timesheet, "disputed")
     return timesheet
 
 
@@ -417,7 +442,7 @@ def timesheet_respond(*, actor: Any, timesheet: Timesheet, response: str) -> Tim
         action="timesheet.dispute_answered",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={"response": response},
+        data=_who_when(timesheet) | {"response": response},
     )
     return timesheet
 
@@ -456,13 +481,15 @@ def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_minutes: int
         action="timesheet.resolved",
         target=timesheet,
         organization=timesheet.contract.organization,
-        data={
+        data=_who_when(timesheet)
+        | {
             "approved_minutes": approved_minutes,
             "submitted_minutes": timesheet.submitted_minutes,
             "note": note,
         },
     )
     _after_final(timesheet)
+    _notify(timesheet, "resolved")
     return timesheet
 
 
@@ -470,6 +497,13 @@ def _after_final(timesheet: Timesheet) -> None:
     from .tasks import update_reliability
 
     update_reliability.delay_on_commit(timesheet.contract.freelancer_id)
+
+
+def _notify(timesheet: Timesheet, event: str) -> None:
+    """The freelancer hears of the seller's decision once the step is committed."""
+    from .tasks import send_timesheet_decision
+
+    send_timesheet_decision.delay_on_commit(timesheet.pk, event)
 
 
 # --- Beat jobs ---------------------------------------------------------------------------------------------

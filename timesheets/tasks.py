@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from celery import shared_task
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MANAGE_ROLES, Membership
+from accounts.timezones import viewer_timezone_name
 
 from . import services
 from .models import FINAL_STATUSES, Timesheet, TimesheetStatus, week_start_of
@@ -51,11 +53,14 @@ def send_timesheet_reminders() -> dict[str, int]:
             with transaction.atomic():
                 if not services.timesheet_claim_reminder(timesheet_id=ts.pk, kind="submit"):
                     continue
-                context = {"timesheet": ts, "due": week_end, "link": _link("timesheets:week")}
+                zone = viewer_timezone_name(ts.contract.freelancer.user)
+                context = {"timesheet": ts, "due": week_end, "zone": zone, "link": _link("timesheets:week")}
+                with timezone.override(zoneinfo.ZoneInfo(zone)):
+                    body = render_to_string("timesheets/email/submit_reminder.txt", context)
                 send_mail(
                     subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your timesheet for {ts.contract.title} "
                     "is submitted automatically at week end",
-                    message=render_to_string("timesheets/email/submit_reminder.txt", context),
+                    message=body,
                     from_email=None,
                     recipient_list=[ts.contract.freelancer.user.email],
                 )
@@ -75,7 +80,12 @@ def send_timesheet_reminders() -> dict[str, int]:
         with transaction.atomic():
             if not services.timesheet_claim_reminder(timesheet_id=ts.pk, kind="approve"):
                 continue
-            context = {"timesheet": ts, "due": ts.review_due_at, "link": _link("timesheets:detail", ts.pk)}
+            context = {
+                "timesheet": ts,
+                "due": ts.review_due_at,
+                "zone": "UTC",  # several managers, possibly in several zones: the zone is named
+                "link": _link("timesheets:detail", ts.pk),
+            }
             if managers:
                 send_mail(
                     subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{ts.contract.freelancer}'s hours are "
@@ -86,6 +96,14 @@ def send_timesheet_reminders() -> dict[str, int]:
                 )
             sent["approve"] += 1
     return sent
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_timesheet_decision(timesheet_id: int, event: str) -> int:
+    """E-mail the freelancer that their week was approved, disputed or resolved."""
+    from .notifications import timesheet_decision_email
+
+    return timesheet_decision_email(timesheet_id=timesheet_id, event=event)
 
 
 @shared_task

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,36 +16,31 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor, has_org_role
 from accounts.models import MANAGE_ROLES
+from accounts.timezones import in_viewer_timezone, request_timezone_name
 from marketplace.models import Contract
-from marketplace.selectors import freelancer_profile_for
 
 from . import selectors, services
-from .filters import TimesheetFilter
 from .forms import DisputeForm, ManualEntryForm, PeriodForm, PlannedShiftForm, ResolveForm, RespondForm
-from .hours import format_minutes, minutes_to_hours
+from .hours import bill_amount, format_minutes, minutes_to_hours
 from .models import PlannedShift, TimeEntry, Timesheet, TimesheetStatus, week_start_of
 
 
 def _profile(request):
     """The user's freelancer profile (or None), read once per request."""
-    if not hasattr(request, "_ts_profile"):
-        request._ts_profile = freelancer_profile_for(request.user)
-    return request._ts_profile
+    try:
+        return request.user.freelancer_profile  # cached on the user; the viewer's zone reads it too
+    except ObjectDoesNotExist:
+        return None
 
 
 def _viewer_tz(request) -> str:
-    profile = _profile(request)
-    name = profile.timezone if profile else getattr(request.user, "timezone", "UTC")
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return name
+    return request_timezone_name(request)
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            field = form.error_field(field) if hasattr(form, "error_field") else field
             for error in errors:
                 form.add_error(field if field in form.fields else None, error)
     else:
@@ -82,6 +76,7 @@ def _clock_context(request) -> dict:
 
 
 @login_required
+@in_viewer_timezone
 def today(request):
     if not _profile(request):
         return redirect("timesheets:approvals") if request.organization else redirect("home")
@@ -111,6 +106,7 @@ def _clock_response(request, error: str | None = None, notice: str | None = None
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def clock_in(request):
     try:
@@ -126,6 +122,7 @@ def clock_in(request):
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def clock_out(request):
     if not _profile(request):
@@ -138,6 +135,7 @@ def clock_out(request):
 
 
 @login_required
+@in_viewer_timezone
 def week(request):
     if not _profile(request):
         raise Http404
@@ -157,21 +155,21 @@ def week(request):
 
 
 @login_required
+@in_viewer_timezone
 def entry_new(request):
     if not _profile(request):
         raise Http404
     tz_name = _viewer_tz(request)
     contracts = selectors.freelancer_contracts(actor=request.user)
-    with timezone.override(zoneinfo.ZoneInfo(tz_name)):
-        form = ManualEntryForm(request.POST or None, contracts=contracts, timezone_name=tz_name)
-        if request.method == "POST" and form.is_valid():
-            try:
-                entry = services.time_entry_create_manual(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, f"Added {format_minutes(entry.minutes)} on {entry.contract.title}.")
-                return redirect(f"{_week_url()}?week={entry.timesheet.week_start:%Y-%m-%d}")
+    form = ManualEntryForm(request.POST or None, contracts=contracts, timezone_name=tz_name)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.time_entry_create_manual(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Added {format_minutes(entry.minutes)} on {entry.contract.title}.")
+            return redirect(f"{_week_url()}?week={entry.timesheet.week_start:%Y-%m-%d}")
     status = 400 if request.method == "POST" else 200
     return render(request, "timesheets/entry_form.html", {"form": form, "viewer_tz": tz_name}, status=status)
 
@@ -183,6 +181,7 @@ def _week_url() -> str:
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def entry_delete(request, pk: int):
     entry = get_for_actor(TimeEntry, request.user, pk=pk, freelancer__user=request.user)
@@ -214,14 +213,21 @@ def _detail(request, timesheet: Timesheet, status: int = 200, **forms):
         "can_manage": can_manage,
         "dispute_form": forms.get("dispute_form") or DisputeForm(),
         "respond_form": forms.get("respond_form") or RespondForm(),
-        "resolve_form": forms.get("resolve_form")
-        or ResolveForm(initial={"approved_minutes": timesheet.submitted_minutes}),
+        "resolve_form": forms.get("resolve_form") or ResolveForm(initial=_hours_minutes(timesheet.submitted_minutes)),
+        "pending_amount": bill_amount(timesheet.submitted_minutes, timesheet.contract),
+        "approved_amount": bill_amount(timesheet.approved_minutes, timesheet.contract),
         "viewer_tz": _viewer_tz(request),
     }
     return render(request, "timesheets/detail.html", context, status=status)
 
 
+def _hours_minutes(minutes: int | None) -> dict:
+    hours, rest = divmod(minutes or 0, 60)
+    return {"hours": hours, "mins": rest}
+
+
 @login_required
+@in_viewer_timezone
 def detail(request, pk: int):
     return _detail(request, _timesheet(request, pk))
 
@@ -237,6 +243,7 @@ def _act(request, pk: int, action, done: str):
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def submit(request, pk: int):
     ts = _act(request, pk, lambda t: services.timesheet_submit(actor=request.user, timesheet=t), "Timesheet submitted.")
@@ -244,6 +251,7 @@ def submit(request, pk: int):
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def approve(request, pk: int):
     ts = _act(request, pk, lambda t: services.timesheet_approve(actor=request.user, timesheet=t), "Timesheet approved.")
@@ -267,6 +275,7 @@ def _form_action(request, pk: int, form_class, form_name: str, action, done: str
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def dispute(request, pk: int):
     return _form_action(
@@ -280,6 +289,7 @@ def dispute(request, pk: int):
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def respond(request, pk: int):
     return _form_action(
@@ -293,6 +303,7 @@ def respond(request, pk: int):
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def resolve(request, pk: int):
     return _form_action(
@@ -309,15 +320,18 @@ def resolve(request, pk: int):
 
 
 @login_required
+@in_viewer_timezone
 def approvals(request):
     org_id = _seller_org_id(request)
-    filterset = TimesheetFilter(request.GET or None, queryset=Timesheet.objects.none())
-    filterset.form.fields["contract"].widget.attrs["inputmode"] = "numeric"
-    qs = selectors.pending_approvals(actor=request.user, organization_id=org_id, filters=request.GET)
+    filterset, qs = selectors.approvals_page(actor=request.user, organization_id=org_id, filters=request.GET)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    for ts in page.object_list:
+        ts.committed_minutes = ts.approved_minutes if ts.is_final else ts.submitted_minutes
+        ts.amount = bill_amount(ts.committed_minutes, ts.contract)
     context = {
         "page": page,
         "filter": filterset,
+        "history": filterset.showing_history,
         "can_manage": has_org_role(request.user, org_id, MANAGE_ROLES),
         "statuses": TimesheetStatus,
     }
@@ -325,6 +339,7 @@ def approvals(request):
 
 
 @login_required
+@in_viewer_timezone
 def chart(request):
     org = request.organization
     if org is None and not _profile(request):
@@ -347,6 +362,7 @@ def _cell(value) -> str:
 
 
 @login_required
+@in_viewer_timezone
 def export_csv(request):
     org_id = _seller_org_id(request)
     today_week = week_start_of(timezone.now())
@@ -391,26 +407,26 @@ def export_csv(request):
 
 
 @login_required
+@in_viewer_timezone
 def shifts(request):
     org_id = _seller_org_id(request)
     can_manage = has_org_role(request.user, org_id, MANAGE_ROLES)
     tz_name = _viewer_tz(request)
     contracts = Contract.objects.filter(organization_id=org_id, status="active").select_related("freelancer__user")
     status = 200
-    with timezone.override(zoneinfo.ZoneInfo(tz_name)):
-        form = PlannedShiftForm(request.POST or None, contracts=contracts)
-        if request.method == "POST":
-            if not can_manage:
-                raise PermissionDenied("Only an owner or manager can plan shifts.")
-            if form.is_valid():
-                try:
-                    services.planned_shift_create(actor=request.user, **form.cleaned_data)
-                except ValidationError as exc:
-                    _errors_to_form(form, exc)
-                else:
-                    messages.success(request, "Shift planned.")
-                    return redirect("timesheets:shifts")
-            status = 400
+    form = PlannedShiftForm(request.POST or None, contracts=contracts)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("Only an owner or manager can plan shifts.")
+        if form.is_valid():
+            try:
+                services.planned_shift_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, "Shift planned.")
+                return redirect("timesheets:shifts")
+        status = 400
     week_start = _parse_week(request.GET.get("week"))
     start = dt.datetime.combine(week_start, dt.time(0), tzinfo=dt.UTC)
     board = selectors.shift_board(
@@ -433,6 +449,7 @@ def shifts(request):
 
 
 @login_required
+@in_viewer_timezone
 @require_POST
 def shift_delete(request, pk: int):
     shift = get_for_actor(PlannedShift, request.user, pk=pk)

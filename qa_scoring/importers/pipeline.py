@@ -32,6 +32,7 @@ from accounts.models import Organization
 
 from .. import rollups
 from ..models import Conversation, Message
+from ..titles import title_from_messages
 from .records import AuthorRole, ImportFileError, ParsedConversation, RejectedRecord
 
 MAX_EXTERNAL_ID = 120
@@ -219,7 +220,7 @@ def _conversation_fields(record: ParsedConversation, linker: FreelancerLinker, n
         "freelancer_id": freelancer_id,
         "contract_id": contract_id,
         "channel": _clean_text(record.channel, 40),
-        "subject": _clean_text(record.subject, 300),
+        "subject": _clean_text(record.subject, 300) or title_from_messages(record.messages),
         "started_at": record.started_at or min(times),
         "ended_at": record.ended_at or max(times),
         "csat": record.csat,

@@ -399,7 +399,7 @@ def dispute_the_review(page) -> Dispute:
     page.get_by_label(f"Why is the grade on “{criterion}” wrong?").fill("I greeted Alex by name in my first reply.")
     page.get_by_role("button", name="Send the dispute").click()
     assert status_message(page) == "Dispute sent. A reviewer other than the original one will decide."
-    assert rows_of(page.get_by_role("table")) == [[criterion, "0", "I greeted Alex by name in my first reply.", "—"]]
+    assert rows_of(page.get_by_role("table")) == [[criterion, "No", "I greeted Alex by name in my first reply.", "—"]]
     dispute = Dispute.objects.get()
     assert (dispute.status, list(dispute.items.values_list("criterion__key", flat=True))) == ("open", ["greeting"])
     return dispute

@@ -214,7 +214,7 @@ def resolve_the_dispute(page, review) -> None:
     page.get_by_role("link", name="open disputes").click()
     page.get_by_role("link", name=re.compile("Damaged mug")).click()
     assert rows_of(page.get_by_role("table")) == [
-        ["Greets the customer by name and shows they know the order", "0", "My first reply says “Hello Sam”.", "—"]
+        ["Greets the customer by name and shows they know the order", "No", "My first reply says “Hello Sam”.", "—"]
     ]
     page.get_by_label("Accept", exact=True).check()
     page.get_by_label("New value for “Greets the customer by name and shows they know the order”").select_option(

@@ -11,12 +11,14 @@ transfer (ops mark it paid on the billing desk), and opens her playbook.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Membership, Organization, Role
+from accounts.models import Membership, Organization, Role, User
+from accounts.timezones import viewer_timezone_name
 from billing.models import Bonus, BonusRule, Invoice
 from marketplace.models import CEFR, Contract, JobPost, Offer, OfferStatus
 from qa_scoring.models import Conversation, ImportJob
@@ -24,6 +26,7 @@ from tests.accounts.factories import UserFactory
 from tests.conftest import PASSWORD as PERSONA_PASSWORD
 from tests.conftest import make_staff
 from tests.marketplace.factories import FreelancerProfileFactory, add_profile_details
+from timesheets.hours import bill_amount
 from timesheets.models import Timesheet
 
 from .arrange import review_submitted, starter_playbook, zendesk_export
@@ -369,21 +372,25 @@ def approve_the_timesheet(page, last_monday: dt.date) -> None:
     open_menu(page, "Timesheets")
     assert text_of(page.get_by_role("heading", level=1)) == "Timesheets to review"
     week = f"{last_monday.day} {last_monday:%b %Y}"
-    due = Timesheet.objects.get().review_due_at  # five days after the week-end submission
+    timesheet = Timesheet.objects.select_related("contract").get()
+    zone = viewer_timezone_name(User.objects.get(email=SELLER))
+    due = timesheet.review_due_at.astimezone(zoneinfo.ZoneInfo(zone))  # five days after the week-end submission
+    amount = bill_amount(465, timesheet.contract)  # what the invoice will bill: 7.75 h × the bill rate
     assert rows_of(page.get_by_role("table")) == [
         [
-            week,
+            f"Week of {week}",
             "Maria Santos",
             "Amazon buyer-messages agent",
             "7 h 45 min",
+            f"{amount} USD",
             "Submitted",
-            f"{due.day} {due:%b %H:%M} UTC",
+            f"{due:%a} {due.day} {due:%b %H:%M} {zone}",
             "Approve Dispute…",
         ]
     ]
     assert fits_a_phone(page)
-    # By keyboard: the row's Approve button says whose week it approves.
-    page.get_by_role("button", name=f"Approve 7 h 45 min of Maria Santos for the week of {week}").focus()
+    # By keyboard: the row's Approve button says whose week it approves and what it bills.
+    page.get_by_role("button", name=f"Approve 7 h 45 min of Maria Santos for the week of {week} ({amount} USD)").focus()
     page.keyboard.press("Enter")
     assert status_message(page) == "Timesheet approved."
     assert "Nothing waiting for you." in text_of(page.locator("main"))

@@ -50,7 +50,9 @@ def test_clock_in_before_the_contract_started_is_refused(freelancer, contract, c
     clock.set(at(18, 8, 59) + dt.timedelta(seconds=59))
     with pytest.raises(ValidationError) as exc:
         services.time_entry_clock_in(actor=freelancer, contract=contract)
-    assert exc.value.message_dict == {"contract": ["This contract has not started yet."]}
+    assert exc.value.message_dict == {
+        "contract": ["This contract has not started yet; it starts Wed 18 Mar 09:00 UTC."]
+    }
     assert TimeEntry.objects.count() == 0
 
 
@@ -61,7 +63,9 @@ def test_manual_time_from_the_minute_the_contract_was_accepted(freelancer, contr
     assert (entry.started_at, entry.minutes) == (at(18, 9, 0), 60)
     with pytest.raises(ValidationError) as exc:
         manual(freelancer, contract, at(18, 8, 59), at(18, 9, 0))
-    assert exc.value.message_dict == {"started_at": ["The entry must lie inside the contract's life."]}
+    assert exc.value.message_dict == {
+        "started_at": ["The entry must lie inside the contract's life (from Wed 18 Mar 09:00 UTC)."]
+    }
     assert TimeEntry.objects.count() == 1
 
 
@@ -135,7 +139,13 @@ def test_manual_entry_is_stored_with_note(freelancer, contract):
 
 BAD_INPUT = [
     ("end before start", at(17, 12), at(17, 8), "x", {"ended_at": ["The end must be after the start."]}),
-    ("future", at(18, 11), at(18, 13), "x", {"ended_at": ["Time in the future cannot be recorded."]}),
+    (
+        "future",
+        at(18, 11),
+        at(18, 13),
+        "x",
+        {"ended_at": ["Time in the future cannot be recorded; it is now Wed 18 Mar 12:00 UTC."]},
+    ),
     (
         "over 16 h",
         at(16, 0),
@@ -149,14 +159,18 @@ BAD_INPUT = [
         dt.datetime(2026, 1, 4, 8, tzinfo=UTC),
         dt.datetime(2026, 1, 4, 9, tzinfo=UTC),
         "x",
-        {"started_at": ["The entry must lie inside the contract's life."]},
+        {"started_at": ["The entry must lie inside the contract's life (from Mon 5 Jan 00:00 UTC)."]},
     ),
     (
         "across week end",
         at(15, 23),
         at(16, 1),
         "x",
-        {"ended_at": ["An entry cannot cross the week boundary (Sunday 24:00 UTC); split it in two."]},
+        {
+            "ended_at": [
+                "An entry cannot cross the week boundary (Sunday 24:00 UTC, Mon 16 Mar 00:00 UTC); split it in two."
+            ]
+        },
     ),
 ]
 
@@ -176,7 +190,7 @@ def test_overlap_across_contracts_is_refused(freelancer, contract, other_contrac
         manual(freelancer, other_contract, at(17, 11), at(17, 13))
     assert exc.value.message_dict == {
         "started_at": [
-            "This overlaps your entry on “Acme inbox” from 2026-03-17 08:00 UTC (until 2026-03-17 12:00 UTC)."
+            "This overlaps your entry on “Acme inbox” from Tue 17 Mar 08:00 UTC (until Tue 17 Mar 12:00 UTC)."
         ]
     }
     assert TimeEntry.objects.count() == 1

@@ -133,7 +133,7 @@ def test_week_view_lists_entries_and_totals(
 def test_approvals_page_and_one_click_approve(client_for, seller_member, submitted, django_assert_num_queries):
     client = client_for(seller_member)
     client.get("/time/approvals/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.get("/time/approvals/")
     body = response.content.decode()
     assert "Acme inbox" in body and body.count("Approve</button>") == 1
@@ -187,13 +187,16 @@ def test_freelancer_cannot_approve_own_timesheet(client_for, freelancer, submitt
 
 def test_dispute_form_errors_inline_then_dispute(client_for, seller_owner, submitted):
     client = client_for(seller_owner)
-    response = client.post(f"/time/timesheets/{submitted.pk}/dispute/", {"disputed_minutes": 500, "reason": "x"})
+    response = client.post(f"/time/timesheets/{submitted.pk}/dispute/", {"hours": 8, "mins": 20, "reason": "x"})
     assert response.status_code == 400
-    assert "At most the submitted 2 h 00 min can be disputed." in response.content.decode()
+    assert (
+        '<small class="error" id="id_hours_error">At most the submitted 2 h 00 min can be disputed.</small>'
+        in response.content.decode()
+    )
     submitted.refresh_from_db()
     assert submitted.status == TimesheetStatus.SUBMITTED
     response = client.post(
-        f"/time/timesheets/{submitted.pk}/dispute/", {"disputed_minutes": 30, "reason": "No tickets answered"}
+        f"/time/timesheets/{submitted.pk}/dispute/", {"hours": 0, "mins": 30, "reason": "No tickets answered"}
     )
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -207,7 +210,7 @@ def test_freelancer_answers_and_seller_resolves(client_for, seller_owner, freela
         == 302
     )
     response = client_for(seller_owner).post(
-        f"/time/timesheets/{submitted.pk}/resolve/", {"approved_minutes": 100, "note": "Agreed"}
+        f"/time/timesheets/{submitted.pk}/resolve/", {"hours": 1, "mins": 40, "note": "Agreed"}
     )
     assert response.status_code == 302
     submitted.refresh_from_db()

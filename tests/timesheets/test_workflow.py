@@ -166,6 +166,9 @@ def test_reminders_are_sent_once_each(contract, seller_owner, seller_member, fre
     assert [m.to for m in mail.outbox] == [["dana@freelance.test"], ["alice@acme.test", "bob@acme.test"]]
     assert "submitted automatically" in mail.outbox[0].subject
     assert "approved automatically soon" in mail.outbox[1].subject
+    assert "is submitted automatically at Mon 23 Mar 2026 08:00 Asia/Manila." in mail.outbox[0].body
+    assert "submitted 3 h 30 min for" in mail.outbox[1].body
+    assert "approved automatically at Mon 23 Mar 2026 12:00 UTC unless" in mail.outbox[1].body
 
 
 def test_no_reminder_too_early(contract, clock):
@@ -177,4 +180,4 @@ def test_no_reminder_too_early(contract, clock):
 def test_final_timesheet_enqueues_reliability(submitted, seller_owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         services.timesheet_approve(actor=seller_owner, timesheet=submitted)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # reliability, and the freelancer's e-mail
