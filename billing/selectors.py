@@ -247,7 +247,8 @@ class WeekSpend:
 def week_spend(*, actor: Any, organization_id: int, week_start: dt.date) -> WeekSpend:
     """The week's recorded hours of an organization per contract (its active contracts, and any other with time
     in the week) and the spend so far: hours × bill rate per contract, rounded as the invoice line will be
-    (``breakdown.time_amounts``). Hours are counted as the hours chart counts them. Two queries."""
+    (``breakdown.time_amounts``). Hours are counted as the hours chart counts them. Two queries (and the
+    actor's roles, cached per request)."""
     from marketplace.models import ContractStatus
     from timesheets.selectors import week_minutes_by_contract
 
