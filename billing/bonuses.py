@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .breakdown import bonus_amount
 from .money import round_money
 
 
@@ -76,7 +77,7 @@ def decide(
         return Decision(zero, f"IQS {iqs} is below the first tier ({tiers[0].min_iqs}).", None)
     tier = reached[-1]
     if tier.percent is not None:
-        amount = round_money(earnings * tier.percent / Decimal(100), currency)
+        amount = bonus_amount(base=earnings, percent=tier.percent, currency=currency)
         why = f"IQS {iqs} ≥ {tier.min_iqs} over {review_count} reviews → {tier.percent} % of {earnings} {currency}."
     else:
         amount = round_money(tier.fixed, currency)

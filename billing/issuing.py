@@ -22,6 +22,7 @@ from django.utils import timezone
 from marketplace.models import Contract
 
 from . import ledger, sources
+from .breakdown import bonus_billed, time_amounts
 from .models import (
     AccountType,
     Bonus,
@@ -33,7 +34,6 @@ from .models import (
     InvoiceStatus,
     LineKind,
 )
-from .money import round_money
 
 CHUNK_SELLERS = 250  # sellers per issuing transaction: a few thousand lines and postings
 
@@ -73,6 +73,9 @@ def _next_number(year: int) -> str:
 def _time_line(*, invoice: Invoice, item: sources.ApprovedTime, contract: Contract) -> InvoiceLine:
     currency = invoice.currency
     hours = item.hours.quantize(Decimal("0.0001"))
+    pay, billed = time_amounts(
+        hours=item.hours, pay_rate=contract.pay_rate, bill_rate=contract.bill_rate, currency=currency
+    )
     return InvoiceLine(
         invoice=invoice,
         kind=LineKind.TIME,
@@ -80,15 +83,15 @@ def _time_line(*, invoice: Invoice, item: sources.ApprovedTime, contract: Contra
         description=f"{contract.title}: {hours.normalize():f} h × {contract.bill_rate} {currency}",
         quantity=hours,
         unit_price=contract.bill_rate,
-        amount=round_money(item.hours * contract.bill_rate, currency),
-        pay_amount=round_money(item.hours * contract.pay_rate, currency),
+        amount=billed,
+        pay_amount=pay,
         source_key=item.source_key,
     )
 
 
 def _bonus_line(*, invoice: Invoice, bonus: Bonus, fee: Decimal) -> InvoiceLine:
     currency = invoice.currency
-    billed = round_money(bonus.amount * (1 + fee), currency)
+    billed = bonus_billed(amount=bonus.amount, fee_rate=fee, currency=currency)
     label = "QA bonus" if bonus.kind == BonusKind.RULE else "Bonus"
     return InvoiceLine(
         invoice=invoice,

@@ -3,13 +3,21 @@ freelancers see their own payouts and bonuses; platform ops see everything."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.access import is_platform_staff, is_user, organization_ids, register_scope
+from accounts.access import is_platform_staff, is_user, organization_ids, register_scope, scoped
 from accounts.models import MANAGE_ROLES
+from marketplace.models import Contract
 
+from .breakdown import bonus_parts, line_breakdown, plain, time_amounts
 from .filters import InvoiceFilter, PayoutFilter
 from .models import (
     BillingProfile,
@@ -176,7 +184,6 @@ def bonus_rule_of(*, actor: Any, contract) -> BonusRule | None:
 def bonus_evidence_reviews(*, actor: Any, bonuses) -> dict[int, Any]:
     """The reviews named in the evidence of bonuses (or their invoice lines) that the actor may open, by id, in
     one query."""
-    from accounts.access import scoped
     from qa_scoring.models import Review
 
     ids = {int(i) for b in bonuses for i in (b.evidence or {}).get("review_ids", []) if str(i).isdigit()}
@@ -184,3 +191,91 @@ def bonus_evidence_reviews(*, actor: Any, bonuses) -> dict[int, Any]:
         return {}
     reviews = scoped(Review, actor).filter(pk__in=ids).select_related(None)
     return {r.pk: r for r in reviews.only("pk", "score", "submitted_at", "critical_fail")}
+
+
+# ---------------------------------------------------------------- money that explains itself
+def explain_lines(lines: Iterable[InvoiceLine]) -> list[InvoiceLine]:
+    """Each line (invoice and contract loaded) gets ``breakdown``: pay, fee and billed with the arithmetic behind
+    them, recomputed with the issuing formulas (``billing.breakdown``). No queries."""
+    fee_rate = Decimal(settings.PLATFORM_FEE_RATE)
+    out = list(lines)
+    for line in out:
+        line.breakdown = line_breakdown(line, fee_rate=fee_rate)
+    return out
+
+
+def explain_bonuses(bonuses: Iterable[Bonus]) -> list[Bonus]:
+    """Each bonus gets ``percent`` (and ``percent_text``) and ``base`` when its evidence reproduces its amount (a
+    percent tier); None otherwise (a fixed tier, a one-off bonus, a missed one)."""
+    out = list(bonuses)
+    for bonus in out:
+        bonus.percent, bonus.base = bonus_parts(pay=bonus.amount, evidence=bonus.evidence, currency=bonus.currency)
+        bonus.percent_text = plain(bonus.percent)
+    return out
+
+
+@dataclass
+class ContractWeek:
+    """One contract's recorded time in a week and what it costs at the contract's bill rate."""
+
+    contract: Any
+    minutes: int
+    spend: Decimal
+
+    @property
+    def hours(self) -> Decimal:
+        from timesheets.hours import minutes_to_hours
+
+        return minutes_to_hours(self.minutes)
+
+
+@dataclass
+class WeekSpend:
+    week_start: dt.date
+    rows: list[ContractWeek]
+    minutes: int
+    spend: list[tuple[str, Decimal]]  # per currency, sorted
+
+    @property
+    def hours(self) -> Decimal:
+        """The week's hours as the hours chart shows them (two places)."""
+        from timesheets.hours import minutes_to_hours
+
+        return minutes_to_hours(self.minutes)
+
+
+def week_spend(*, actor: Any, organization_id: int, week_start: dt.date) -> WeekSpend:
+    """The week's recorded hours of an organization per contract (its active contracts, and any other with time
+    in the week) and the spend so far: hours × bill rate per contract, rounded as the invoice line will be
+    (``breakdown.time_amounts``). Hours are counted as the hours chart counts them. Two queries (and the
+    actor's roles, cached per request)."""
+    from marketplace.models import ContractStatus
+    from timesheets.selectors import week_minutes_by_contract
+
+    minutes = week_minutes_by_contract(actor=actor, week_start=week_start, organization_id=organization_id)
+    contracts = (
+        scoped(Contract, actor)
+        .filter(organization_id=organization_id)
+        .filter(Q(status=ContractStatus.ACTIVE) | Q(pk__in=list(minutes)))
+        .order_by("title", "pk")
+    )
+    rows, totals = [], defaultdict(Decimal)
+    for contract in contracts:
+        worked = minutes.get(contract.pk, 0)
+        hours = Decimal(worked) / 60
+        _, spend = time_amounts(
+            hours=hours, pay_rate=contract.pay_rate, bill_rate=contract.bill_rate, currency=contract.currency
+        )
+        rows.append(ContractWeek(contract=contract, minutes=worked, spend=spend))
+        totals[contract.currency] += spend
+    return WeekSpend(
+        week_start=week_start,
+        rows=rows,
+        minutes=sum(row.minutes for row in rows),
+        spend=sorted(totals.items()),
+    )
+
+
+def latest_earnings(*, actor: Any, limit: int = 3) -> list[InvoiceLine]:
+    """The freelancer's newest billed lines with their breakdown (as on the earnings page). One query."""
+    return explain_lines(earnings_lines(actor=actor)[:limit])

@@ -265,11 +265,12 @@ def invoice_detail(request, pk: int):
     if invoice.status == InvoiceStatus.DRAFT:
         raise Http404
     card_payments = gateway_name() == "stripe"
-    lines = list(invoice.lines.all())
+    lines = selectors.explain_lines(invoice.lines.all())
     _attach_evidence_reviews(request, lines)
     context = {
         "invoice": invoice,
         "lines": lines,
+        "pay_total": invoice.total - invoice.fee,
         "card_payments": card_payments,
         "can_pay_now": card_payments
         and invoice.status == InvoiceStatus.PAYMENT_FAILED
@@ -291,11 +292,12 @@ def invoice_csv(request, pk: int):
 
 @login_required
 def earnings(request):
-    lines = selectors.earnings_lines(actor=request.user)
-    bonuses = list(selectors.bonus_list(actor=request.user, freelancer_only=True)[:50])
+    page = Paginator(selectors.earnings_lines(actor=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.explain_lines(page.object_list)
+    bonuses = selectors.explain_bonuses(selectors.bonus_list(actor=request.user, freelancer_only=True)[:50])
     _attach_evidence_reviews(request, bonuses)
     context = {
-        "lines": Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page")),
+        "lines": page,
         "bonuses": bonuses,
         "payouts": selectors.payout_list(actor=request.user)[:50],
     }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -187,10 +190,36 @@ class JobForm(forms.Form):
 
 class OfferForm(forms.Form):
     title = forms.CharField(max_length=140)
-    pay_rate = forms.DecimalField(max_digits=8, decimal_places=2, min_value=0.01, label="Pay rate per hour")
+    pay_rate = forms.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), label="Pay rate per hour")
     weekly_hour_cap = forms.IntegerField(min_value=1, max_value=80, label="Weekly hour cap")
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, bill_rate_url: str = "", cap_help: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if bill_rate_url:  # the bill rate below the field follows the rate as it is typed
+            self.fields["pay_rate"].widget.attrs.update(
+                {
+                    "hx-get": bill_rate_url,
+                    "hx-trigger": "input changed delay:300ms, change",
+                    "hx-target": "#offer-bill-rate",
+                    "hx-swap": "innerHTML",
+                    "inputmode": "decimal",
+                }
+            )
+        if cap_help:
+            self.fields["weekly_hour_cap"].help_text = cap_help
+
+    def bill_rate(self) -> tuple[Decimal | None, Decimal | None]:
+        """(pay rate, bill rate) for the rate typed (bound form) or pre-filled (unbound); (None, None) when it is
+        not a valid rate. The bill rate is the contract's own formula (``services.bill_rate_for``)."""
+        from .services import bill_rate_for
+
+        try:
+            rate = self.fields["pay_rate"].clean(self["pay_rate"].value())
+        except ValidationError:
+            return None, None
+        return (rate, bill_rate_for(rate)) if rate is not None else (None, None)
 
 
 class ReasonForm(forms.Form):

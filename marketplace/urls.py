@@ -19,6 +19,7 @@ urlpatterns = [
     path("jobs/<int:pk>/edit/", views.job_edit, name="job_edit"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
     path("jobs/<int:job_pk>/offer/<int:profile_pk>/", views.offer_create, name="offer_create"),
+    path("jobs/<int:job_pk>/offer-bill-rate/", views.offer_bill_rate, name="offer_bill_rate"),
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/<int:pk>/", views.offer_detail, name="offer_detail"),
     path("offers/<int:pk>/<str:action>/", views.offer_respond, name="offer_respond"),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -339,15 +343,31 @@ def offer_create(request, job_pk: int, profile_pk: int):
     profile = get_for_actor(FreelancerProfile, request.user, pk=profile_pk)
     if not has_org_role(request.user, job.organization_id, MANAGE_ROLES):
         raise PermissionDenied("Only owners and managers send offers.")
+    remaining = services.remaining_hours(profile)
     initial = {
         "title": job.role,
         "pay_rate": profile.hourly_rate,
-        "weekly_hour_cap": job.hours_per_week,
+        # What the freelancer can still take, and no more than the job asks for.
+        "weekly_hour_cap": min(remaining, job.hours_per_week) if job.hours_per_week else remaining,
         "start_date": job.start_date,
+    }
+    committed = services.committed_hours(profile.pk)
+    form_kwargs = {
+        "initial": initial,
+        "bill_rate_url": reverse("marketplace:offer_bill_rate", args=[job.pk]),
+        "cap_help": _(
+            "%(name)s can still take %(left)s h a week: %(hours)s h minus %(committed)s h on active contracts."
+        )
+        % {
+            "name": profile.user.display_name,
+            "left": remaining,
+            "hours": profile.hours_per_week,
+            "committed": committed,
+        },
     }
     status = 200
     if request.method == "POST":
-        form = OfferForm(request.POST, initial=initial)
+        form = OfferForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
                 offer = services.offer_create(
@@ -360,9 +380,31 @@ def offer_create(request, job_pk: int, profile_pk: int):
                 return redirect("marketplace:offer_detail", pk=offer.pk)
         status = 400
     else:
-        form = OfferForm(initial=initial)
-    context = {"form": form, "job": job, "profile": profile, "remaining_hours": services.remaining_hours(profile)}
+        form = OfferForm(**form_kwargs)
+    context = {
+        "form": form,
+        "job": job,
+        "profile": profile,
+        "remaining_hours": remaining,
+        **_bill_rate_context(form, job),
+    }
     return render(request, "marketplace/offer_create.html", context, status=status)
+
+
+def _bill_rate_context(form: OfferForm, job: JobPost) -> dict:
+    pay_rate, bill_rate = form.bill_rate()
+    fee = format((Decimal(settings.PLATFORM_FEE_RATE) * 100).normalize(), "f")
+    return {"pay_rate": pay_rate, "bill_rate": bill_rate, "currency": job.currency, "fee_percent": fee}
+
+
+@login_required
+def offer_bill_rate(request, job_pk: int):
+    """The bill rate for the pay rate being typed on the offer form (an HTMX partial)."""
+    job = get_for_actor(JobPost, request.user, pk=job_pk)
+    if not has_org_role(request.user, job.organization_id, MANAGE_ROLES):
+        raise PermissionDenied("Only owners and managers send offers.")
+    form = OfferForm(request.GET)
+    return render(request, "marketplace/_offer_bill_rate.html", _bill_rate_context(form, job))
 
 
 @login_required

@@ -308,3 +308,24 @@ def freelancer_iqs(freelancer: Any, *, now: dt.datetime | None = None) -> IqsRes
     end = now or timezone.now()
     value, ids, fails = iqs_for(freelancer, start=end - dt.timedelta(days=IQS_WINDOW_DAYS), end=end)
     return IqsResult(iqs=value, review_ids=ids, critical_fail_count=fails)
+
+
+def period_iqs_filters(*, organization_id: int, since: dt.date) -> dict[str, str]:
+    """The review-list filters of an organization's counted reviews submitted since a day (UTC): the home page's
+    IQS figure and the list it links to read the same reviews."""
+    return {
+        "organization": str(organization_id),
+        "kind": ReviewKind.PRODUCTION,
+        "status": ReviewStatus.SUBMITTED,
+        "submitted_after": since.isoformat(),
+    }
+
+
+def organization_iqs(*, actor: Any, organization_id: int, since: dt.date) -> IqsResult:
+    """IQS of an organization's production reviews submitted since ``since`` that the actor may see: the mean of
+    the scores (as :func:`iqs_for`), over exactly the reviews :func:`review_list` lists with
+    :func:`period_iqs_filters`. One query."""
+    filters = period_iqs_filters(organization_id=organization_id, since=since)
+    rows = list(review_list(actor=actor, filters=filters).values_list("pk", "score", "critical_fail"))
+    fails = sum(1 for r in rows if r[2])
+    return IqsResult(iqs=iqs_of(r[1] for r in rows), review_ids=[r[0] for r in rows], critical_fail_count=fails)

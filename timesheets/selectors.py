@@ -237,3 +237,14 @@ def flagged_shifts(*, actor: Any, organization_id: int, days: int = 7) -> list[d
     now = timezone.now()
     board = shift_board(actor=actor, organization_id=organization_id, start=now - dt.timedelta(days=days), end=now)
     return [row for row in board if row["status"] in ("late", "missed")]
+
+
+def week_minutes_by_contract(*, actor: Any, week_start: dt.date, organization_id: int | None = None) -> dict[int, int]:
+    """Recorded minutes per contract in one ISO week, counted as :func:`weekly_hours` counts them (finished
+    entries of the organization's contracts, or of the actor's own when no organization is given). One query."""
+    qs = scoped(TimeEntry, actor).filter(timesheet__week_start=week_start, minutes__isnull=False)
+    if organization_id is not None:
+        qs = qs.filter(contract__organization_id=organization_id)
+    else:
+        qs = qs.filter(freelancer__user=actor)
+    return dict(qs.order_by().values_list("contract_id").annotate(m=Sum("minutes")))

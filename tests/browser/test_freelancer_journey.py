@@ -417,9 +417,10 @@ def the_week_is_billed_and_the_bonus_decided(nora, contract, timesheet) -> None:
 def see_earnings_and_bonus(page, worked: int) -> None:
     open_menu(page, "Earnings")
     pay = (Decimal(worked) * Decimal("10.00") / 60).quantize(CENT, rounding=ROUND_HALF_UP)
+    hours = format((Decimal(worked) / 60).quantize(Decimal("0.0001")).normalize(), "f")
     week = f"{week_start().day} {week_start():%b %Y}"
     assert rows_of(page.locator("#work-heading + table")) == [
-        [week, "Baltic Socks", "Hours: Amazon buyer-messages agent", f"{pay} USD", "Open"]
+        [week, "Baltic Socks", "Hours: Amazon buyer-messages agent", f"{hours} h × 10.00 = {pay} USD", "Open"]
     ]
     bonus = (pay * 5 / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     reviews = ", ".join(
@@ -427,7 +428,7 @@ def see_earnings_and_bonus(page, worked: int) -> None:
         for r in Review.objects.filter(kind="production").order_by("submitted_at", "pk")
     )
     assert text_of(page.locator("#bonus-heading + ul li")) == (
-        f"QA bonus, week of {week} — {bonus} USD (Baltic Socks). "
+        f"QA bonus, week of {week} — 5 % of {pay} = {bonus} USD (Baltic Socks). "
         f"IQS 96.00 ≥ 90 over 2 reviews → 5 % of {pay} USD. Reviews: {reviews}"
     )
 

@@ -242,7 +242,16 @@ def send_an_offer(page, maria) -> Offer:
     ).click()
     assert text_of(page.get_by_role("heading", level=1)) == "Send an offer to Maria Santos"
     assert page.get_by_label("Pay rate per hour").input_value() == "10.00"  # her asking rate, pre-filled
-    assert page.get_by_label("Weekly hour cap").input_value() == "20"  # the job's hours
+    assert page.get_by_label("Weekly hour cap").input_value() == "20"  # the job's hours; she has 40 h free
+    assert "Maria Santos can still take 40 h a week: 40 h minus 0 h on active contracts." in text_of(
+        page.locator("#id_weekly_hour_cap_helptext")
+    )
+    bill_rate = page.locator("#offer-bill-rate")  # what Nora will pay, and it follows the rate as she types
+    expect(bill_rate).to_have_text("You pay 12.00 USD per hour: the pay rate of 10.00 USD plus the 20 % Shiftdesk fee.")
+    page.get_by_label("Pay rate per hour").fill("12.50")
+    expect(bill_rate).to_have_text("You pay 15.00 USD per hour: the pay rate of 12.50 USD plus the 20 % Shiftdesk fee.")
+    page.get_by_label("Pay rate per hour").fill("10.00")
+    expect(bill_rate).to_have_text("You pay 12.00 USD per hour: the pay rate of 10.00 USD plus the 20 % Shiftdesk fee.")
     page.get_by_label("Message").fill("Hi Maria, we would love you on our Amazon inbox.")
     page.get_by_label("Weekly hour cap").press("Enter")  # the keyboard sends the form
     assert status_message(page) == "Offer sent to Maria Santos."
@@ -481,10 +490,18 @@ def see_the_open_invoice(page, invoice) -> None:
     page.get_by_role("link", name=invoice.number, exact=True).click()
     assert text_of(page.get_by_role("heading", level=1)) == f"Invoice {invoice.number}"
     assert rows_of(page.get_by_role("table")) == [
-        ["Amazon buyer-messages agent: 7.75 h × 12.00 USD", "Maria Santos", "7.75", "12.00", "93.00 USD"]
+        [
+            "Amazon buyer-messages agent: 7.75 h × 12.00 USD",
+            "Maria Santos",
+            "7.75 h × 10.00 = 77.50",
+            "15.50 (20 %)",
+            "7.75 h × 12.00 = 93.00 USD",
+        ]
     ]
     assert "Status: Open" in text_of(page.locator("article.invoice header"))
-    assert "of which Shiftdesk platform fee 15.50 USD" in text_of(page.locator("tfoot"))
+    assert "77.50 USD goes to the freelancers and 15.50 USD is the Shiftdesk platform fee: 93.00 USD in all." in (
+        text_of(page.locator("tfoot"))
+    )
     assert fits_a_phone(page)
 
 
