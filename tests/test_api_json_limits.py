@@ -30,11 +30,13 @@ def test_within_the_bounds_the_body_is_parsed():
     [
         (
             b"[" * 100_000 + b"]" * 100_000,
-            "The JSON body is nested more than 32 levels deep at byte 32 (line 1), past the limit (API_JSON_MAX_DEPTH).",
+            "The JSON body is nested more than 32 levels deep at byte 32 (line 1), past the limit "
+            "(API_JSON_MAX_DEPTH).",
         ),
         (
             b'{"a":' * 33 + b"1" + b"}" * 33,
-            "The JSON body is nested more than 32 levels deep at byte 160 (line 1), past the limit (API_JSON_MAX_DEPTH).",
+            "The JSON body is nested more than 32 levels deep at byte 160 (line 1), past the limit "
+            "(API_JSON_MAX_DEPTH).",
         ),
         (
             json.dumps({"reason": "x" * (100 * 1024 + 1)}).encode(),

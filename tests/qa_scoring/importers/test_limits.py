@@ -247,11 +247,15 @@ def test_csv_with_too_many_columns_is_refused():
     wide = HEADER.strip() + "," + ",".join(f"c{i}" for i in range(200)) + "\n"
     with pytest.raises(ImportFileError) as caught:
         run(wide.encode() + b"C-1,2026-03-02T10:00:00Z,customer,Ann,Hi\n", format="csv")
-    assert str(caught.value) == "The CSV header has 205 columns, more than the limit of 100 (QA_IMPORT_CSV_MAX_COLUMNS)."
+    assert str(caught.value) == (
+        "The CSV header has 205 columns, more than the limit of 100 (QA_IMPORT_CSV_MAX_COLUMNS)."
+    )
     row = "C-1,2026-03-02T10:00:00Z,customer,Ann,Hi" + ",x" * 150 + "\n"
     with pytest.raises(ImportFileError) as caught:
         run((HEADER + row).encode(), format="csv")
-    assert str(caught.value) == "Line 2 of the CSV has 155 columns, more than the limit of 100 (QA_IMPORT_CSV_MAX_COLUMNS)."
+    assert str(caught.value) == (
+        "Line 2 of the CSV has 155 columns, more than the limit of 100 (QA_IMPORT_CSV_MAX_COLUMNS)."
+    )
 
 
 def test_csv_rows_and_conversations_past_the_limits():
@@ -298,7 +302,8 @@ def test_html_limits_name_the_bound():
     with pytest.raises(HtmlLimitError, match=r"^the text is longer than 10 characters, past the limit"):
         html_to_text("<b>" + "a" * 11 + "</b>", limits)
     # Elements whose end tag may be left out, and closed siblings, do not add depth.
-    assert html_to_text("<p>a" * 50 + "<div>b</div>" * 50, ImportLimits(html_max_depth=5)) == "a\n" * 50 + "b\n" * 49 + "b"
+    flat = html_to_text("<p>a" * 50 + "<div>b</div>" * 50, ImportLimits(html_max_depth=5))
+    assert flat == "a\n" * 50 + "b\n" * 49 + "b"
 
 
 def test_html_past_a_bound_rejects_the_record_with_the_field_path():
