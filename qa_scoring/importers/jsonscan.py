@@ -191,4 +191,6 @@ class JsonScanner:
 
 def check_json_bytes(data: bytes, *, max_depth: int, max_field_bytes: int, max_items: int | None = None) -> None:
     """Check one complete JSON text held in memory (a request body, a JSON Lines line)."""
+    if max_items is None and len(data) <= max_field_bytes and data.count(b"[") + data.count(b"{") <= max_depth:
+        return  # too few brackets to nest past the limit, too short to hold a text value past it
     JsonScanner(max_depth=max_depth, max_field_bytes=max_field_bytes, max_items=max_items).feed(data)
