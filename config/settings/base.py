@@ -187,6 +187,12 @@ SESSION_COOKIE_HTTPONLY = True
 
 # --- REST API.
 REST_FRAMEWORK = {
+    # JSON bodies are bounded (size, nesting, text length, number of values) before they are parsed.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
@@ -325,6 +331,21 @@ PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=2 * 1024 * 
 # --- qa_scoring
 QA_IMPORT_MAX_BYTES = env.int("QA_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)  # larger uploads are refused whole
 QA_IMPORT_SYNC_MAX_BYTES = env.int("QA_IMPORT_SYNC_MAX_BYTES", default=2 * 1024 * 1024)  # API: above → background job
+# Every import parser's bounds (qa_scoring/importers/limits.py); past one the file or record is refused by name.
+QA_IMPORT_MAX_RECORDS = env.int("QA_IMPORT_MAX_RECORDS", default=1_000_000)  # records / conversations per file
+QA_IMPORT_MAX_RECORD_BYTES = env.int("QA_IMPORT_MAX_RECORD_BYTES", default=16 * 1024 * 1024)  # one record or line
+QA_IMPORT_MAX_DEPTH = env.int("QA_IMPORT_MAX_DEPTH", default=64)  # JSON nesting
+QA_IMPORT_MAX_FIELD_BYTES = env.int("QA_IMPORT_MAX_FIELD_BYTES", default=1024 * 1024)  # one JSON text value / CSV cell
+QA_IMPORT_CSV_MAX_COLUMNS = env.int("QA_IMPORT_CSV_MAX_COLUMNS", default=100)
+QA_IMPORT_CSV_MAX_ROWS = env.int("QA_IMPORT_CSV_MAX_ROWS", default=5_000_000)
+QA_IMPORT_HTML_MAX_CHARS = env.int("QA_IMPORT_HTML_MAX_CHARS", default=1_000_000)  # one HTML body, before reduction
+QA_IMPORT_HTML_MAX_DEPTH = env.int("QA_IMPORT_HTML_MAX_DEPTH", default=256)  # HTML element nesting
+QA_IMPORT_MAX_MESSAGE_CHARS = env.int("QA_IMPORT_MAX_MESSAGE_CHARS", default=100_000)  # one message's text
+# --- every JSON request body of the API (config/parsers.py)
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+API_JSON_MAX_ITEMS = env.int("API_JSON_MAX_ITEMS", default=10_000)  # values (array items + object members)
+API_JSON_MAX_STRING_BYTES = env.int("API_JSON_MAX_STRING_BYTES", default=100 * 1024)
 QA_DISPUTE_WINDOW_DAYS = env.int("QA_DISPUTE_WINDOW_DAYS", default=7)  # days after submission to dispute a review
 QA_AFTER_IMPORT_TASKS = ["qa_ops.tasks.autoqa_for_import_job"]  # enqueued with the job id when an import finishes
 # May the original reviewer resolve a dispute of their own review? By default another reviewer must.

@@ -7,65 +7,88 @@ reply; ``body_text`` or ``body`` (HTML), ``user_id``, ``created_at``, ``attachme
 Ticket ``source`` codes map to channels (1 email, 2 portal, 3 phone, 7 chat, 9 feedback widget, 10 outbound
 email). The conversation JSON has no bot marker: a reply sent by an automation rule counts as an agent reply,
 and its ``user_id`` can be listed in ``bot_user_ids`` of the ticket record to mark it as a bot.
+
+Shapes, from Freshdesk's API v2 reference (developers.freshdesk.com/api): View a Ticket (one object); List All
+Tickets → a bare JSON array; Filter Tickets (``GET /api/v2/search/tickets?query=…``) → ``{"results": [...],
+"total"}``; ``{"tickets": [...]}`` is accepted too. Types, as documented: ``id``/``source``/``user_id`` integers,
+``created_at`` an ISO 8601 string, ``incoming``/``private`` booleans, ``tags`` a list of strings; another type
+rejects the ticket with the field's path.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .html import html_to_text
+from .limits import ImportLimits
 from .records import AuthorRole, ParsedAttachment, ParsedConversation, ParsedMessage
-from .values import RecordError, email_of, full_name, parse_time, require_id, text_id
+from .values import (
+    RecordError,
+    email_of,
+    full_name,
+    get_dict,
+    get_html,
+    get_id,
+    get_iso_time,
+    get_list,
+    get_objects,
+    get_str,
+    get_text,
+    join,
+    require_id,
+    text_id,
+    wrong_type,
+)
+
+DEFAULT_LIMITS = ImportLimits()
 
 LABEL = "Freshdesk"
 SIGNATURE = ("description_text", "responder_id", "incoming", "private", "fr_escalated", "support_email")
-WRAPPER_PATHS = ("tickets",)
+WRAPPER_PATHS = ("results", "tickets")
 CHANNELS = {1: "email", 2: "portal", 3: "phone", 7: "chat", 9: "feedback_widget", 10: "outbound_email"}
 _OUTBOUND = 10
 
 
-def _text(plain: Any, html: Any) -> str:
-    return str(plain).strip() if plain else html_to_text(html)
+def _text(obj: dict[str, Any], plain: str, html: str, path: str, limits: ImportLimits) -> str:
+    return get_text(obj, plain, path, limits) or get_html(obj, html, path, limits)
 
 
-def _attachments(items: Any) -> list[ParsedAttachment]:
+def _attachments(obj: dict[str, Any], path: str) -> list[ParsedAttachment]:
     return [
         ParsedAttachment(
-            name=str(a.get("name") or ""),
+            name=get_str(a, "name", p),
             size=a.get("size") if isinstance(a.get("size"), int) else None,
-            content_type=str(a.get("content_type") or ""),
+            content_type=get_str(a, "content_type", p),
         )
-        for a in items or []
-        if isinstance(a, dict)
+        for p, a in get_objects(obj, "attachments", path)
     ]
 
 
-def parse_record(ticket: dict[str, Any], *, context: Any) -> ParsedConversation:
+def parse_record(ticket: dict[str, Any], *, context: Any, limits: ImportLimits = DEFAULT_LIMITS) -> ParsedConversation:
     external_id = require_id(ticket, what="ticket")
-    requester = ticket.get("requester") or {}
-    requester_id = text_id(ticket.get("requester_id"))
-    bots = {text_id(b) for b in ticket.get("bot_user_ids") or []}
+    requester = get_dict(ticket, "requester")
+    requester_id = get_id(ticket, "requester_id")
+    bots = {text_id(b) for b in get_list(ticket, "bot_user_ids")}
     source_code = ticket.get("source")
+    if source_code is not None and (isinstance(source_code, bool) or not isinstance(source_code, int)):
+        raise wrong_type("source", "a number (1 email, 2 portal, 3 phone, 7 chat…)", source_code)
     outbound = source_code == _OUTBOUND
     messages: list[ParsedMessage] = []
-    description = _text(ticket.get("description_text"), ticket.get("description"))
+    description = _text(ticket, "description_text", "description", "", limits)
     if description or ticket.get("attachments"):
         messages.append(
             ParsedMessage(
                 external_id="",
                 author_role=AuthorRole.AGENT if outbound else AuthorRole.CUSTOMER,
                 author_name="" if outbound else full_name(requester),
-                author_external_id=text_id(ticket.get("responder_id")) if outbound else requester_id,
-                sent_at=parse_time(ticket.get("created_at"), what=f"Ticket {external_id}"),
+                author_external_id=get_id(ticket, "responder_id") if outbound else requester_id,
+                sent_at=get_iso_time(ticket, "created_at"),
                 text=description,
-                attachments=_attachments(ticket.get("attachments")),
+                attachments=_attachments(ticket, ""),
             )
         )
-    for item in ticket.get("conversations") or []:
-        if not isinstance(item, dict):
-            continue
-        item_id = text_id(item.get("id"))
-        user_id = text_id(item.get("user_id"))
+    for path, item in get_objects(ticket, "conversations"):
+        item_id = get_id(item, "id", path)
+        user_id = get_id(item, "user_id", path)
         incoming, private = item.get("incoming"), item.get("private")
         if not isinstance(incoming, bool) or not isinstance(private, bool):
             raise RecordError(
@@ -86,26 +109,34 @@ def parse_record(ticket: dict[str, Any], *, context: Any) -> ParsedConversation:
                 author_role=role,
                 author_name=full_name(requester) if role == AuthorRole.CUSTOMER and user_id == requester_id else "",
                 author_external_id=user_id,
-                sent_at=parse_time(item.get("created_at"), what=f"Conversation {item_id}"),
-                text=_text(item.get("body_text"), item.get("body")),
+                sent_at=get_iso_time(item, "created_at", path),
+                text=_text(item, "body_text", "body", path, limits),
                 is_internal_note=private,
-                attachments=_attachments(item.get("attachments")),
+                attachments=_attachments(item, path),
             )
         )
     if not messages:
         raise RecordError(f"Ticket {external_id} has no description and no conversations.", external_id)
     messages.sort(key=lambda message: message.sent_at)
-    responder = ticket.get("responder") or {}
+    responder = get_dict(ticket, "responder")
     return ParsedConversation(
         source="freshdesk",
         external_id=external_id,
         channel=CHANNELS.get(source_code, text_id(source_code)) if isinstance(source_code, int) else "",
-        subject=str(ticket.get("subject") or ""),
+        subject=get_str(ticket, "subject"),
         started_at=messages[0].sent_at,
         ended_at=messages[-1].sent_at,
-        tags=[str(tag) for tag in ticket.get("tags") or []],
+        tags=_tags(ticket),
         agent_email=email_of(responder),
         agent_name=full_name(responder),
         raw=ticket,
         messages=messages,
     )
+
+
+def _tags(ticket: dict[str, Any]) -> list[str]:
+    tags = get_list(ticket, "tags")
+    for index, tag in enumerate(tags):
+        if not isinstance(tag, str):
+            raise wrong_type(join("tags", index), "a string", tag)
+    return tags

@@ -5,15 +5,36 @@ agent; note → agent internal note; chat/phone/message/forward… → by ``crea
 lineitem (assignments, status changes, workflows) → system event from ``action.text``. Drafts are skipped.
 Reads ``id``, ``type`` (email/chat/phone), ``subject``, ``createdAt``, ``closedAt``, ``tags[].tag``,
 ``assignee`` (first, last, email) and each thread's ``_embedded.attachments[]`` (``filename``, ``size``).
+
+Shapes, from Help Scout's Mailbox API 2.0 reference (developer.helpscout.com/mailbox-api): Get Conversation
+(one object, threads under ``_embedded.threads`` with ``embed=threads``); List Conversations →
+``{"_embedded": {"conversations": [...]}, "_links", "page"}``. Types, as documented: ``id`` an integer,
+``createdAt`` an ISO 8601 string, ``body`` an HTML string, ``createdBy`` an object; another type rejects the
+conversation with the field's path.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .html import html_to_text
+from .limits import ImportLimits
 from .records import AuthorRole, ParsedAttachment, ParsedConversation, ParsedMessage
-from .values import RecordError, email_of, full_name, parse_time, require_id, text_id
+from .values import (
+    RecordError,
+    email_of,
+    full_name,
+    get_dict,
+    get_html,
+    get_id,
+    get_iso_time,
+    get_list,
+    get_objects,
+    get_str,
+    join,
+    require_id,
+)
+
+DEFAULT_LIMITS = ImportLimits()
 
 LABEL = "Help Scout"
 SIGNATURE = ("_embedded", "threads", "primaryCustomer", "createdBy", "createdAt", "customerWaitingSince")
@@ -21,27 +42,28 @@ WRAPPER_PATHS = ("_embedded.conversations",)
 _CREATED_BY = {"customer": AuthorRole.CUSTOMER, "user": AuthorRole.AGENT}
 
 
-def parse_record(conversation: dict[str, Any], *, context: Any) -> ParsedConversation:
+def parse_record(
+    conversation: dict[str, Any], *, context: Any, limits: ImportLimits = DEFAULT_LIMITS
+) -> ParsedConversation:
     external_id = require_id(conversation, what="conversation")
-    embedded = conversation.get("_embedded") or {}
-    threads = embedded.get("threads") if isinstance(embedded, dict) else None
+    threads = get_objects(get_dict(conversation, "_embedded"), "threads", "_embedded")
     messages = [
-        _message(thread, external_id)
-        for thread in reversed(threads or [])
-        if isinstance(thread, dict) and thread.get("state") != "draft"
+        _message(path, thread, external_id, limits)
+        for path, thread in reversed(threads)
+        if thread.get("state") != "draft"
     ]
     if not messages:
         raise RecordError(f"Conversation {external_id} has no threads: export it with embed=threads.", external_id)
     messages.sort(key=lambda message: message.sent_at)  # stable: keeps the source order on equal times
-    assignee = conversation.get("assignee") or {}
+    assignee = get_dict(conversation, "assignee")
     return ParsedConversation(
         source="helpscout",
         external_id=external_id,
-        channel=str(conversation.get("type") or ""),
-        subject=str(conversation.get("subject") or ""),
+        channel=get_str(conversation, "type"),
+        subject=get_str(conversation, "subject"),
         started_at=messages[0].sent_at,
         ended_at=messages[-1].sent_at,
-        tags=[str(t.get("tag") if isinstance(t, dict) else t) for t in conversation.get("tags") or []],
+        tags=[str(t.get("tag") if isinstance(t, dict) else t) for t in get_list(conversation, "tags")],
         agent_email=email_of(assignee),
         agent_name=full_name(assignee),
         raw=conversation,
@@ -49,16 +71,15 @@ def parse_record(conversation: dict[str, Any], *, context: Any) -> ParsedConvers
     )
 
 
-def _message(thread: dict[str, Any], conversation_id: str) -> ParsedMessage:
-    thread_id = text_id(thread.get("id"))
-    thread_type = str(thread.get("type") or "")
-    created_by = thread.get("createdBy") or {}
-    by_type = str(created_by.get("type") or "")
+def _message(path: str, thread: dict[str, Any], conversation_id: str, limits: ImportLimits) -> ParsedMessage:
+    thread_id = get_id(thread, "id", path)
+    thread_type = get_str(thread, "type", path)
+    created_by = get_dict(thread, "createdBy", path)
+    by_type = get_str(created_by, "type", join(path, "createdBy"))
     if thread_type == "lineitem":
         role = AuthorRole.SYSTEM
-        action = thread.get("action") or {}
-        text = str(action.get("text") or "") if isinstance(action, dict) else ""
-        text = text or html_to_text(thread.get("body"))
+        action = get_dict(thread, "action", path)
+        text = get_str(action, "text", join(path, "action")) or get_html(thread, "body", path, limits)
     else:
         if thread_type == "customer":
             role = AuthorRole.CUSTOMER
@@ -71,24 +92,22 @@ def _message(thread: dict[str, Any], conversation_id: str) -> ParsedMessage:
                 f"Thread {thread_id}: unknown author type {by_type!r} (expected customer or user).",
                 conversation_id,
             )
-        text = html_to_text(thread.get("body"))
-    embedded = thread.get("_embedded") or {}
-    attachments = embedded.get("attachments") if isinstance(embedded, dict) else None
+        text = get_html(thread, "body", path, limits)
+    embedded = join(path, "_embedded")
     return ParsedMessage(
         external_id=thread_id,
         author_role=role,
         author_name=full_name(created_by),
-        author_external_id=text_id(created_by.get("id")),
-        sent_at=parse_time(thread.get("createdAt"), what=f"Thread {thread_id}"),
+        author_external_id=get_id(created_by, "id", join(path, "createdBy")),
+        sent_at=get_iso_time(thread, "createdAt", path),
         text=text,
         is_internal_note=thread_type == "note",
         attachments=[
             ParsedAttachment(
-                name=str(a.get("filename") or a.get("fileName") or ""),
+                name=get_str(a, "filename", p) or get_str(a, "fileName", p),
                 size=a.get("size") if isinstance(a.get("size"), int) else None,
-                content_type=str(a.get("mimeType") or ""),
+                content_type=get_str(a, "mimeType", p),
             )
-            for a in attachments or []
-            if isinstance(a, dict)
+            for p, a in get_objects(get_dict(thread, "_embedded", path), "attachments", embedded)
         ],
     )

@@ -33,11 +33,13 @@ from accounts.models import Organization
 from .. import rollups
 from ..models import Conversation, Message
 from ..titles import title_from_messages
+from .limits import MAX_MESSAGES as LIMIT_MAX_MESSAGES
+from .limits import ImportLimits
 from .records import AuthorRole, ImportFileError, ParsedConversation, RejectedRecord
 
 MAX_EXTERNAL_ID = 120
-MAX_MESSAGES = 5000  # per conversation
-MAX_TEXT = 100_000  # characters per message
+MAX_MESSAGES = LIMIT_MAX_MESSAGES  # per conversation
+MAX_TEXT = ImportLimits().max_message_chars  # characters per message (QA_IMPORT_MAX_MESSAGE_CHARS by default)
 MAX_REJECTIONS_KEPT = 1000  # rejections kept in full on an import job; the count is always exact
 
 CONVERSATION_UPDATE_FIELDS = [
@@ -139,7 +141,7 @@ def _clean_text(value: str, limit: int) -> str:
     return (value or "").replace("\x00", "")[:limit]
 
 
-def validate(record: ParsedConversation) -> str | None:
+def validate(record: ParsedConversation, *, max_text: int = MAX_TEXT) -> str | None:
     """Why the record cannot be stored, or None. Checks everything the database would refuse."""
     ext = (record.external_id or "").strip()
     if not ext:
@@ -162,8 +164,8 @@ def validate(record: ParsedConversation) -> str | None:
             )
         if not isinstance(message.sent_at, dt.datetime) or timezone.is_naive(message.sent_at):
             return f"Message {n} has no time zone-aware send time."
-        if len(message.text or "") > MAX_TEXT:
-            return f"Message {n} is longer than {MAX_TEXT:,} characters."
+        if len(message.text or "") > max_text:
+            return f"Message {n} is longer than {max_text:,} characters (QA_IMPORT_MAX_MESSAGE_CHARS)."
     for stamp in (record.started_at, record.ended_at):
         if stamp is not None and (not isinstance(stamp, dt.datetime) or timezone.is_naive(stamp)):
             return "The conversation's start or end time has no time zone."
@@ -442,12 +444,13 @@ def import_records(
     run ``check_file`` first (``import_file`` does) so that cannot happen half-way.
     """
     report = ImportReport()
+    max_text = ImportLimits.from_settings().max_message_chars
     batch = _Batch(organization, FreelancerLinker(organization, freelancer))
     for record in records:
         if isinstance(record, RejectedRecord):
             report.reject(record)
             continue
-        reason = validate(record)
+        reason = validate(record, max_text=max_text)
         if reason:
             report.reject(RejectedRecord(position=record.position, external_id=record.external_id or "", reason=reason))
             continue

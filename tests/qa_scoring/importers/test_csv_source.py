@@ -119,8 +119,12 @@ def test_header_only_holds_no_conversations():
 
 def test_oversized_field_is_a_clear_error():
     huge = "x" * (1024 * 1024 + 10)
-    with pytest.raises(ImportFileError, match=r"cannot be read at line 2 \(field larger than field limit"):
+    with pytest.raises(ImportFileError) as caught:
         run(HEADER + f'1,2026-03-02T10:00:00Z,customer,Ann,"{huge}"\n')
+    assert str(caught.value) == (
+        "A cell at line 2 of the CSV is longer than 1,048,576 characters, past the limit "
+        "(QA_IMPORT_MAX_FIELD_BYTES). Check for an unclosed quote."
+    )
 
 
 def test_detect_csv_from_header_or_file_name():

@@ -131,7 +131,8 @@ def test_bad_records_are_rejected_and_the_rest_parsed(samples):
     assert items[4] == RejectedRecord(
         "record 5",
         "5",
-        "Comment 1274 has an unreadable time '02/03/2026': use ISO 8601, e.g. 2026-03-02T14:05:00Z.",
+        "tickets[4].comments[0].created_at: unreadable date-time '02/03/2026': expected ISO 8601, "
+        "e.g. 2026-03-02T14:05:00Z.",
     )
     (rejected,) = run(
         {"tickets": [dict(odd_role, comments=[dict(good["comments"][0], author_id=999)])], "users": users}
