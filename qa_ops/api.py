@@ -284,6 +284,11 @@ class SamplingRuleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     def get_queryset(self):
         return scoped(SamplingRule, self.request.user).order_by("organization_id", "name", "id")
 
+    def get_permissions(self):
+        if self.action == "create":
+            return [PersonRequired()]  # a rule records the person who created it
+        return super().get_permissions()
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         organization = data.pop("organization")

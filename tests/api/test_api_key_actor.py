@@ -57,6 +57,16 @@ def test_api_key_cannot_open_a_dispute_or_calibrate(client, api_key):
     assert Dispute.objects.count() == 0
 
 
+def test_api_key_cannot_create_a_sampling_rule(client, api_key, org):
+    from qa_ops.models import SamplingRule
+
+    body = {"organization": org.slug, "name": "Weekly", "period": "week", "count": 5, "strategy": "random"}
+    response = client.post("/api/qa-ops/rules/", body, content_type="application/json", **api_key)
+
+    assert (response.status_code, response.json()) == (403, {"detail": PERSON_ONLY})
+    assert SamplingRule.objects.count() == 0
+
+
 def test_anonymous_gets_401_not_403(client):
     response = client.post("/api/time-entries/clock-in/", {}, content_type="application/json")
 
