@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from config.api_inputs import ApiModelSerializer, BoundedFilterSet
+
 from .access import actor_label, is_api_key, role_map, scoped, staff_groups
 from .models import Membership, Organization, Role
 
@@ -46,21 +48,22 @@ def _check_broker() -> tuple[bool, str]:
         return False, str(exc)[:200]
 
 
+HEALTH = inline_serializer(
+    "Health",
+    {
+        "status": serializers.ChoiceField(choices=["ok", "degraded"]),
+        "checks": serializers.DictField(child=serializers.DictField()),
+    },
+)
+
+
 class HealthView(APIView):
     """Status of the database, the cache and the task broker. Public, reveals no data."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        responses=inline_serializer(
-            "Health",
-            {
-                "status": serializers.CharField(),
-                "checks": serializers.DictField(child=serializers.DictField()),
-            },
-        )
-    )
+    @extend_schema(responses={200: HEALTH, 503: HEALTH})
     def get(self, request):
         checks = {}
         for name, fn in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
@@ -94,7 +97,7 @@ class MeView(APIView):
         )
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ApiModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "slug", "timezone", "currency", "created_at"]
@@ -109,7 +112,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         return scoped(Organization, self.request.user).order_by("name")
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ApiModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     name = serializers.CharField(source="user.display_name", read_only=True)
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -119,7 +122,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "organization", "email", "name", "role", "created_at"]
 
 
-class MembershipFilter(django_filters.FilterSet):
+class MembershipFilter(BoundedFilterSet):
     organization = django_filters.CharFilter(field_name="organization__slug")
     role = django_filters.ChoiceFilter(choices=Role.choices)
 

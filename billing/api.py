@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.access import scoped
+from config.api_inputs import ApiModelSerializer
 from marketplace.models import Contract, ContractStatus
 
 from . import selectors, services
@@ -33,14 +34,14 @@ def _call(fn, **kwargs):
         raise exceptions.PermissionDenied(str(exc)) from exc
 
 
-class InvoiceLineSerializer(serializers.ModelSerializer):
+class InvoiceLineSerializer(ApiModelSerializer):
     class Meta:
         model = InvoiceLine
         fields = ["id", "kind", "contract", "description", "quantity", "unit_price", "amount", "evidence"]
         read_only_fields = fields
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
@@ -66,7 +67,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PayoutSerializer(serializers.ModelSerializer):
+class PayoutSerializer(ApiModelSerializer):
     invoice_week = serializers.DateField(source="invoice.week_start", read_only=True)
 
     class Meta:
@@ -75,7 +76,7 @@ class PayoutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BonusSerializer(serializers.ModelSerializer):
+class BonusSerializer(ApiModelSerializer):
     class Meta:
         model = Bonus
         fields = [

@@ -7,13 +7,14 @@ from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
 from accounts.access import scoped
+from config.api_inputs import ApiModelSerializer
 
 from . import selectors
 from .filters import SOPPageFilter
 from .models import PlaybookPage, SOPPage
 
 
-class PlaybookSerializer(serializers.ModelSerializer):
+class PlaybookSerializer(ApiModelSerializer):
     url = serializers.SerializerMethodField()
     owner_organization = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Empty = shared template")
 
@@ -26,7 +27,7 @@ class PlaybookSerializer(serializers.ModelSerializer):
         return selectors.serve_path(obj)
 
 
-class SOPPageSerializer(serializers.ModelSerializer):
+class SOPPageSerializer(ApiModelSerializer):
     url = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 
+from config.api_inputs import BoundedFilterSet
+
 from .models import PlaybookPage, SOPPage
 
 
-class SOPPageFilter(django_filters.FilterSet):
+class SOPPageFilter(BoundedFilterSet):
     playbook = django_filters.NumberFilter(method="filter_playbook", label="Playbook id")
     q = django_filters.CharFilter(method="filter_search", label="Full-text search (Wagtail search)")
     tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label="Tag")

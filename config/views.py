@@ -1,4 +1,4 @@
-"""Project-level pages: the home dashboard for each role and friendly error pages."""
+"""Project-level pages: the home dashboard for each role and friendly error pages (JSON ones under /api/)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.views import defaults
 
 from accounts import selectors as account_selectors
 from accounts.access import has_org_role, is_platform_staff, staff_groups
@@ -15,6 +16,8 @@ from marketplace.models import ContractStatus
 from marketplace.selectors import freelancer_profile_for, offer_list
 from qa_scoring.selectors import dispute_list, freelancer_iqs, my_reviews, organization_iqs, period_iqs_filters
 from timesheets.selectors import freelancer_contracts, pending_approvals, week_timesheets
+
+from . import api_errors
 
 IQS_PERIOD_DAYS = 30  # the seller's home shows the IQS of the reviews submitted in the last 30 days
 OFFERS_SHOWN = 10
@@ -88,13 +91,25 @@ def home(request):
     return render(request, "home/dashboard.html", context)
 
 
+def error_400(request, exception=None):
+    if api_errors.is_api_request(request):
+        return api_errors.api_bad_request()
+    return defaults.bad_request(request, exception)
+
+
 def error_403(request, exception=None):
+    if api_errors.is_api_request(request):
+        return api_errors.api_forbidden(str(exception or ""))
     return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
 
 
 def error_404(request, exception=None):
+    if api_errors.is_api_request(request):
+        return api_errors.api_not_found()
     return render(request, "errors/404.html", status=404)
 
 
 def error_500(request):
+    if api_errors.is_api_request(request):
+        return api_errors.api_server_error()
     return render(request, "errors/500.html", status=500)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.access import get_for_actor, is_api_key, scoped
+from config.api_inputs import ApiModelSerializer, BoundedIntegerField
 
 from . import selectors, services
 from .filters import ContractFilter, JobFilter, OfferFilter, ProfileFilter
@@ -32,7 +33,7 @@ def _service_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
-class ProfileSkillSerializer(serializers.ModelSerializer):
+class ProfileSkillSerializer(ApiModelSerializer):
     skill = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     level = serializers.IntegerField(read_only=True, help_text="1 basic, 2 proficient, 3 expert")
 
@@ -41,7 +42,7 @@ class ProfileSkillSerializer(serializers.ModelSerializer):
         fields = ["skill", "level"]
 
 
-class ProfileLanguageSerializer(serializers.ModelSerializer):
+class ProfileLanguageSerializer(ApiModelSerializer):
     language = serializers.SlugRelatedField(slug_field="code", read_only=True)
     level = serializers.IntegerField(read_only=True, help_text="CEFR: 1 A1, 2 A2, 3 B1, 4 B2, 5 C1, 6 C2")
 
@@ -56,7 +57,7 @@ class WindowSerializer(serializers.Serializer):
     end = serializers.TimeField(help_text="Not after the start = ends the next day")
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ApiModelSerializer):
     name = serializers.CharField(source="user.display_name", read_only=True)
     skills = ProfileSkillSerializer(many=True, read_only=True)
     languages = ProfileLanguageSerializer(many=True, read_only=True)
@@ -101,7 +102,7 @@ class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.profile_detail_qs(self.request.user).order_by("pk")
 
 
-class JobSkillSerializer(serializers.ModelSerializer):
+class JobSkillSerializer(ApiModelSerializer):
     skill = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -109,7 +110,7 @@ class JobSkillSerializer(serializers.ModelSerializer):
         fields = ["skill", "required"]
 
 
-class JobLanguageSerializer(serializers.ModelSerializer):
+class JobLanguageSerializer(ApiModelSerializer):
     language = serializers.SlugRelatedField(slug_field="code", read_only=True)
     min_level = serializers.IntegerField(read_only=True, help_text="CEFR: 1 A1, 2 A2, 3 B1, 4 B2, 5 C1, 6 C2")
 
@@ -118,7 +119,7 @@ class JobLanguageSerializer(serializers.ModelSerializer):
         fields = ["language", "min_level"]
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     skills = JobSkillSerializer(many=True, read_only=True)
     languages = JobLanguageSerializer(many=True, read_only=True)
@@ -173,6 +174,15 @@ class MatchPageSerializer(serializers.Serializer):
     results = MatchSerializer(many=True)
 
 
+class MatchQuerySerializer(serializers.Serializer):
+    page = BoundedIntegerField(
+        min_value=1,
+        max_value=10_000,
+        default=1,
+        error_messages={"invalid": "A page number is a positive integer."},
+    )
+
+
 class MatchPagination(PageNumberPagination):
     page_size = 20
     max_page_size = 100
@@ -204,10 +214,9 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         )
         paginator = MatchPagination()
         size = paginator.get_page_size(request) or paginator.page_size
-        try:
-            number = max(1, int(request.query_params.get("page", 1)))
-        except ValueError:
-            raise serializers.ValidationError({"page": ["A page number is a positive integer."]}) from None
+        query = MatchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        number = query.validated_data["page"]
         page = selectors.job_matches(actor=request.user, job=job, limit=size, offset=(number - 1) * size)
         base = request.build_absolute_uri(request.path)
         last = max(1, -(-page.count // size))
@@ -227,7 +236,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(data)
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -251,7 +260,7 @@ class ContractSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfferSerializer(serializers.ModelSerializer):
+class OfferSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     job = serializers.PrimaryKeyRelatedField(queryset=JobPost.objects.none(), required=False, allow_null=True)
     freelancer = serializers.PrimaryKeyRelatedField(queryset=FreelancerProfile.objects.none())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from config.api_inputs import BoundedFilterSet
+
 from .models import (
     CEFR,
     Channel,
@@ -22,7 +24,7 @@ from .models import (
 )
 
 
-class ProfileFilter(django_filters.FilterSet):
+class ProfileFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     skill = django_filters.ModelMultipleChoiceFilter(
         field_name="skills__skill", queryset=Skill.objects.all(), conjoined=True, label="Skills (all of)"
@@ -57,7 +59,7 @@ class ProfileFilter(django_filters.FilterSet):
         return qs.filter(languages__language=value, languages__level__gte=level).distinct()
 
 
-class JobFilter(django_filters.FilterSet):
+class JobFilter(BoundedFilterSet):
     q = django_filters.CharFilter(field_name="role", lookup_expr="icontains", label="Role contains")
     status = django_filters.ChoiceFilter(choices=JobStatus.choices)
 
@@ -66,7 +68,7 @@ class JobFilter(django_filters.FilterSet):
         fields = ["q", "status"]
 
 
-class OfferFilter(django_filters.FilterSet):
+class OfferFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=OfferStatus.choices)
 
     class Meta:
@@ -74,7 +76,7 @@ class OfferFilter(django_filters.FilterSet):
         fields = ["status"]
 
 
-class ContractFilter(django_filters.FilterSet):
+class ContractFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices)
 
     class Meta:

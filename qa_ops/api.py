@@ -16,6 +16,8 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.access import get_for_actor, scoped
 from accounts.models import Organization
+from config.api_inputs import ApiModelSerializer, BoundedDateField, BoundedDateTimeField, BoundedIntegerField
+from config.api_permissions import PersonRequired
 from qa_scoring.models import Conversation, RubricVersion
 
 from . import dashboards, selectors, services
@@ -47,7 +49,7 @@ def _call(fn, **kwargs):
 # --- serializers
 
 
-class SamplingRuleSerializer(serializers.ModelSerializer):
+class SamplingRuleSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     keywords = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=80), required=False)
@@ -84,7 +86,7 @@ class SamplingRuleSerializer(serializers.ModelSerializer):
 
 
 class RunRequestSerializer(serializers.Serializer):
-    period_start = serializers.DateField(required=False, help_text="Any day in the period; default today")
+    period_start = BoundedDateField(required=False, help_text="Any day in the period; default today")
 
 
 class RunResultSerializer(serializers.Serializer):
@@ -94,7 +96,7 @@ class RunResultSerializer(serializers.Serializer):
     unassigned = serializers.IntegerField()
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ApiModelSerializer):
     reviewer = serializers.EmailField(source="reviewer.email", read_only=True)
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     reviewed = serializers.BooleanField(read_only=True)
@@ -125,7 +127,7 @@ class RemoveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class SuggestionSerializer(ApiModelSerializer):
     class Meta:
         model = AutoQASuggestion
         fields = [
@@ -160,7 +162,7 @@ class CheckToggleSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ApiModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
 
     class Meta:
@@ -168,7 +170,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["email", "submitted_at"]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     lead = serializers.EmailField(source="lead.email", read_only=True)
     expert = serializers.SerializerMethodField()
@@ -200,17 +202,17 @@ class SessionSerializer(serializers.ModelSerializer):
 class SessionCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=160)
     organization = serializers.SlugField(required=False, allow_null=True, help_text="Empty: platform-wide")
-    rubric_version = serializers.IntegerField()
-    conversations = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    rubric_version = BoundedIntegerField(min_value=1)
+    conversations = serializers.ListField(child=BoundedIntegerField(min_value=1), allow_empty=False, max_length=500)
     participants = serializers.ListField(child=serializers.EmailField(), allow_empty=False)
     baseline = serializers.ChoiceField(choices=Baseline.choices, default=Baseline.CONSENSUS)
     expert = serializers.EmailField(required=False, allow_null=True)
-    deadline = serializers.DateTimeField()
+    deadline = BoundedDateTimeField()
 
 
 class GradesSerializer(serializers.Serializer):
     grades = serializers.DictField(
-        child=serializers.DictField(child=serializers.IntegerField(allow_null=True)),
+        child=serializers.DictField(child=BoundedIntegerField(allow_null=True)),
         help_text="{conversation id: {criterion key: value or null for N/A}}",
     )
     submit = serializers.BooleanField(default=False)
@@ -282,6 +284,11 @@ class SamplingRuleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, view
     def get_queryset(self):
         return scoped(SamplingRule, self.request.user).order_by("organization_id", "name", "id")
 
+    def get_permissions(self):
+        if self.action == "create":
+            return [PersonRequired()]  # a rule records the person who created it
+        return super().get_permissions()
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         organization = data.pop("organization")
@@ -328,7 +335,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return scoped(ReviewAssignment, self.request.user).order_by("due_at", "id")
 
     @extend_schema(responses={200: AssignmentSerializer(many=True)})
-    @action(detail=False)
+    @action(detail=False, permission_classes=[PersonRequired])
     def mine(self, request):
         page = self.paginate_queryset(selectors.my_assignments(actor=request.user))
         return self.get_paginated_response(AssignmentSerializer(page, many=True).data)
@@ -412,8 +419,11 @@ class CheckToggleView(generics.GenericAPIView):
 
 
 class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Calibration is done by people: a lead and reviewers who grade blind. API keys get 403."""
+
     queryset = CalibrationSession.objects.none()
     serializer_class = SessionSerializer
+    permission_classes = [PersonRequired]
 
     def get_queryset(self):
         return (
@@ -522,7 +532,7 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(SessionSerializer(self.get_queryset().get(pk=session.pk)).data)
 
     @extend_schema(responses={200: DriftSerializer(many=True)})
-    @action(detail=False)
+    @action(detail=False, pagination_class=None, filter_backends=[])
     def drift(self, request):
         return Response(DriftSerializer(selectors.reviewer_drift(actor=request.user), many=True).data)
 
@@ -538,11 +548,11 @@ DASHBOARD_PARAMS = [
 
 
 class DashboardQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-    organization = serializers.IntegerField(required=False, min_value=1)
-    freelancer = serializers.IntegerField(required=False, min_value=1)
-    rubric_version = serializers.IntegerField(required=False, min_value=1)
+    start = BoundedDateField(required=False)
+    end = BoundedDateField(required=False)
+    organization = BoundedIntegerField(required=False, min_value=1)
+    freelancer = BoundedIntegerField(required=False, min_value=1)
+    rubric_version = BoundedIntegerField(required=False, min_value=1)
     group = serializers.ChoiceField(choices=["overall", "seller", "freelancer"], default="overall")
 
     def validate(self, attrs):

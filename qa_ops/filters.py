@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import django_filters as filters
 
+from config.api_inputs import BoundedFilterSet
+
 from .models import AssignmentStatus, AutoQASuggestion, ReviewAssignment, SamplingRule, SamplingStrategy
 
 
-class SamplingRuleFilter(filters.FilterSet):
+class SamplingRuleFilter(BoundedFilterSet):
     name = filters.CharFilter(lookup_expr="icontains", label="Name contains")
     organization = filters.NumberFilter(field_name="organization_id", label="Seller id")
     strategy = filters.ChoiceFilter(choices=SamplingStrategy.choices)
@@ -20,7 +22,7 @@ class SamplingRuleFilter(filters.FilterSet):
         fields = ["name", "organization", "is_active", "strategy"]
 
 
-class AssignmentFilter(filters.FilterSet):
+class AssignmentFilter(BoundedFilterSet):
     status = filters.ChoiceFilter(choices=AssignmentStatus.choices)
     rule = filters.NumberFilter(field_name="rule_id", label="Rule id")
     organization = filters.NumberFilter(field_name="organization_id", label="Seller id")
@@ -32,7 +34,7 @@ class AssignmentFilter(filters.FilterSet):
         fields = ["status", "rule", "organization", "reviewer", "due_before"]
 
 
-class SuggestionFilter(filters.FilterSet):
+class SuggestionFilter(BoundedFilterSet):
     conversation = filters.NumberFilter(field_name="conversation_id", label="Conversation id")
     check_key = filters.CharFilter(label="Check")
     value = filters.NumberFilter()

@@ -20,6 +20,8 @@ from rest_framework.views import APIView
 
 from accounts.access import get_for_actor, is_api_key, scoped
 from accounts.models import Organization
+from config.api_inputs import ApiModelSerializer, BoundedIntegerField
+from config.api_permissions import PersonRequired
 
 from . import selectors, services
 from .filters import ConversationFilter, DisputeFilter, ReviewFilter, RubricFilter
@@ -40,7 +42,7 @@ from .models import (
 # --- serializers
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ApiModelSerializer):
     section = serializers.CharField(source="section.title", read_only=True)
 
     class Meta:
@@ -63,7 +65,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         ]
 
 
-class RubricVersionSerializer(serializers.ModelSerializer):
+class RubricVersionSerializer(ApiModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -71,7 +73,7 @@ class RubricVersionSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "status", "published_at", "notes", "criteria"]
 
 
-class RubricSerializer(serializers.ModelSerializer):
+class RubricSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     versions = RubricVersionSerializer(many=True, read_only=True)
 
@@ -80,7 +82,7 @@ class RubricSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "organization", "kind", "pass_mark", "description", "versions"]
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(ApiModelSerializer):
     class Meta:
         model = Message
         fields = [
@@ -96,7 +98,7 @@ class MessageSerializer(serializers.ModelSerializer):
         ]
 
 
-class ConversationSerializer(serializers.ModelSerializer):
+class ConversationSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     freelancer = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -131,7 +133,7 @@ class ConversationDetailSerializer(ConversationSerializer):
         fields = [*ConversationSerializer.Meta.fields, "messages"]
 
 
-class CriterionScoreSerializer(serializers.ModelSerializer):
+class CriterionScoreSerializer(ApiModelSerializer):
     key = serializers.CharField(source="criterion.key", read_only=True)
     label = serializers.CharField(source="criterion.label", read_only=True)
 
@@ -140,7 +142,7 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
         fields = ["key", "label", "value", "comment"]
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ApiModelSerializer):
     reviewer = serializers.EmailField(source="reviewer.email", read_only=True)
     rubric = serializers.CharField(source="rubric_version.rubric.name", read_only=True)
     rubric_version = serializers.IntegerField(source="rubric_version.number", read_only=True)
@@ -164,7 +166,7 @@ class ReviewSerializer(serializers.ModelSerializer):
         ]
 
 
-class DisputeItemSerializer(serializers.ModelSerializer):
+class DisputeItemSerializer(ApiModelSerializer):
     key = serializers.CharField(source="criterion.key", read_only=True)
 
     class Meta:
@@ -172,7 +174,7 @@ class DisputeItemSerializer(serializers.ModelSerializer):
         fields = ["key", "comment", "original_value", "new_value", "changed"]
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(ApiModelSerializer):
     raised_by = serializers.EmailField(source="raised_by.email", read_only=True)
     resolver = serializers.SerializerMethodField()
     items = DisputeItemSerializer(many=True, read_only=True)
@@ -198,14 +200,14 @@ class DisputeSerializer(serializers.ModelSerializer):
 
 
 class DisputeCreateSerializer(serializers.Serializer):
-    review = serializers.IntegerField()
+    review = BoundedIntegerField(min_value=1)
     items = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=2000),
         help_text="{criterion key: why the grade is wrong}",
     )
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(ApiModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     percent = serializers.IntegerField(read_only=True)
 
@@ -234,6 +236,21 @@ class ImportRejectionSerializer(serializers.Serializer):
     position = serializers.CharField()
     external_id = serializers.CharField()
     reason = serializers.CharField()
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    """A refused import: counts and rejections when records were read but none was valid, or messages under
+    the parameter or ``file`` that made the payload unreadable (nothing stored either way)."""
+
+    imported = serializers.IntegerField(required=False)
+    updated = serializers.IntegerField(required=False)
+    rejected = serializers.IntegerField(required=False)
+    rejections = ImportRejectionSerializer(many=True, required=False)
+    detail = serializers.CharField(required=False)
+    file = serializers.ListField(child=serializers.CharField(), required=False)
+    source = serializers.ListField(child=serializers.CharField(), required=False)
+    organization = serializers.ListField(child=serializers.CharField(), required=False)
+    freelancer = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -303,6 +320,11 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DisputeSerializer
     filterset_class = DisputeFilter
     ordering_fields = ["created_at"]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [PersonRequired()]  # a dispute is raised by the freelancer or a seller's member, by name
+        return super().get_permissions()
 
     def get_queryset(self):
         return (
@@ -411,7 +433,7 @@ class ConversationImportView(APIView):
             OpenApiParameter("freelancer", OpenApiTypes.EMAIL, description="Link every conversation to them"),
         ],
         request={"application/json": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
-        responses={200: ImportResultSerializer, 202: ImportJobSerializer, 400: ImportResultSerializer},
+        responses={200: ImportResultSerializer, 202: ImportJobSerializer, 400: ImportErrorSerializer},
     )
     def post(self, request):
         from .importers.pipeline import import_file

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from config.api_inputs import BoundedFilterSet
+
 from .models import (
     AuthorRole,
     Conversation,
@@ -23,7 +25,7 @@ SOURCES = [
 ]
 
 
-class ConversationFilter(django_filters.FilterSet):
+class ConversationFilter(BoundedFilterSet):
     q = django_filters.CharFilter(method="search", label="Search subject or id")
     source = django_filters.ChoiceFilter(choices=SOURCES)
     organization = django_filters.NumberFilter(field_name="organization_id", label="Organization id")
@@ -49,7 +51,7 @@ class ConversationFilter(django_filters.FilterSet):
         return queryset.filter(submitted).distinct() if value else queryset.exclude(submitted)
 
 
-class ReviewFilter(django_filters.FilterSet):
+class ReviewFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
     kind = django_filters.ChoiceFilter(choices=ReviewKind.choices)
     critical_fail = django_filters.BooleanFilter()
@@ -64,7 +66,7 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["status", "kind", "critical_fail", "conversation", "freelancer", "organization"]
 
 
-class DisputeFilter(django_filters.FilterSet):
+class DisputeFilter(BoundedFilterSet):
     status = django_filters.ChoiceFilter(choices=DisputeStatus.choices)
     review = django_filters.NumberFilter(field_name="review_id")
 
@@ -73,7 +75,7 @@ class DisputeFilter(django_filters.FilterSet):
         fields = ["status", "review"]
 
 
-class RubricFilter(django_filters.FilterSet):
+class RubricFilter(BoundedFilterSet):
     kind = django_filters.ChoiceFilter(choices=RubricKind.choices)
     shared = django_filters.BooleanFilter(field_name="organization", lookup_expr="isnull", label="Shared template")
 

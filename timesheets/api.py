@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.access import scoped
+from config.api_inputs import ApiModelSerializer, BoundedDateTimeField, BoundedIntegerField
+from config.api_permissions import PersonRequired
 from marketplace.models import Contract
 
 from . import selectors, services
@@ -33,7 +35,7 @@ def _call(fn, **kwargs):
         raise exceptions.PermissionDenied(str(exc)) from exc
 
 
-class TimeEntrySerializer(serializers.ModelSerializer):
+class TimeEntrySerializer(ApiModelSerializer):
     contract_title = serializers.CharField(source="contract.title", read_only=True)
     week_start = serializers.DateField(source="timesheet.week_start", read_only=True)
     timesheet_status = serializers.CharField(source="timesheet.status", read_only=True)
@@ -58,8 +60,8 @@ class TimeEntrySerializer(serializers.ModelSerializer):
 
 class ManualEntrySerializer(serializers.Serializer):
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.none())
-    started_at = serializers.DateTimeField()
-    ended_at = serializers.DateTimeField()
+    started_at = BoundedDateTimeField()
+    ended_at = BoundedDateTimeField()
     note = serializers.CharField(allow_blank=True, max_length=2000)
 
     def __init__(self, *args, **kwargs):
@@ -75,7 +77,7 @@ class ClockInSerializer(ManualEntrySerializer):
     note = None
 
 
-class TimesheetSerializer(serializers.ModelSerializer):
+class TimesheetSerializer(ApiModelSerializer):
     contract_title = serializers.CharField(source="contract.title", read_only=True)
     organization = serializers.SlugRelatedField(source="contract.organization", slug_field="slug", read_only=True)
     freelancer = serializers.EmailField(source="contract.freelancer.user.email", read_only=True)
@@ -111,7 +113,7 @@ class TimesheetSerializer(serializers.ModelSerializer):
 
 
 class DisputeSerializer(serializers.Serializer):
-    disputed_minutes = serializers.IntegerField(min_value=1)
+    disputed_minutes = BoundedIntegerField(min_value=1)
     reason = serializers.CharField(max_length=2000)
 
 
@@ -120,7 +122,7 @@ class RespondSerializer(serializers.Serializer):
 
 
 class ResolveSerializer(serializers.Serializer):
-    approved_minutes = serializers.IntegerField(min_value=0)
+    approved_minutes = BoundedIntegerField(min_value=0)
     note = serializers.CharField(max_length=2000)
 
 
@@ -136,6 +138,11 @@ class TimeEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self):
         return scoped(TimeEntry, self.request.user).order_by("-started_at", "pk")
+
+    def get_permissions(self):
+        if self.action in {"create", "clock_in", "clock_out"}:
+            return [PersonRequired()]  # the freelancer's own shifts: an API key has no freelancer
+        return super().get_permissions()
 
     def get_serializer_class(self):
         return {"create": ManualEntrySerializer, "clock_in": ClockInSerializer, "clock_out": EmptySerializer}.get(

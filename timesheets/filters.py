@@ -11,12 +11,13 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from config.api_inputs import BoundedFilterSet
 from marketplace.models import Contract
 
 from .models import FINAL_STATUSES, TimeEntry, Timesheet, TimesheetStatus
 
 
-class TimesheetFilter(django_filters.FilterSet):
+class TimesheetFilter(BoundedFilterSet):
     contract = django_filters.NumberFilter(field_name="contract_id")
     week = django_filters.DateFilter(field_name="week_start", label="Week (its Monday)")
     status = django_filters.ChoiceFilter(choices=TimesheetStatus.choices)
@@ -26,7 +27,7 @@ class TimesheetFilter(django_filters.FilterSet):
         fields = ["contract", "week", "status"]
 
 
-class TimeEntryFilter(django_filters.FilterSet):
+class TimeEntryFilter(BoundedFilterSet):
     contract = django_filters.NumberFilter(field_name="contract_id")
     week = django_filters.DateFilter(field_name="timesheet__week_start", label="Week (its Monday)")
     status = django_filters.ChoiceFilter(field_name="timesheet__status", choices=TimesheetStatus.choices)
@@ -59,7 +60,7 @@ class IsoWeekFilter(django_filters.Filter):
     field_class = IsoWeekField
 
 
-class ApprovalFilter(django_filters.FilterSet):
+class ApprovalFilter(BoundedFilterSet):
     """The seller's approvals page: what to review (default) or the history, narrowed by contract, freelancer
     and the ISO week the hours are billed in."""
 

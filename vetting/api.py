@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,13 +19,14 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from accounts.access import scoped
+from config.api_inputs import ApiModelSerializer, BoundedDateField, BoundedDateTimeField, BoundedIntegerField
 
 from . import selectors, services
 from .filters import ApplicationFilter
 from .models import SCORECARD_CRITERIA, Application, RejectionReason, StageResult, TaxForm
 
 
-class StageResultSerializer(serializers.ModelSerializer):
+class StageResultSerializer(ApiModelSerializer):
     reviewer = serializers.EmailField(source="reviewer.email", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -41,7 +44,7 @@ class StageResultSerializer(serializers.ModelSerializer):
         ]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(ApiModelSerializer):
     freelancer_email = serializers.EmailField(source="freelancer.user.email", read_only=True)
     freelancer_name = serializers.CharField(source="freelancer.user.display_name", read_only=True)
     country = serializers.CharField(source="freelancer.country", read_only=True)
@@ -79,22 +82,22 @@ class NotesInputSerializer(serializers.Serializer):
 class RejectInputSerializer(serializers.Serializer):
     rejection_reason = serializers.ChoiceField(choices=RejectionReason.choices)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    reapply_after = serializers.DateField(required=False, allow_null=True, default=None)
+    reapply_after = BoundedDateField(required=False, allow_null=True, default=None)
 
 
 class GradeInputSerializer(serializers.Serializer):
     values = serializers.DictField(
-        child=serializers.IntegerField(allow_null=True),
+        child=BoundedIntegerField(allow_null=True),
         help_text="Criterion key → value of the published Vetting rubric (null = N/A where allowed).",
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ScorecardInputSerializer(serializers.Serializer):
-    communication = serializers.IntegerField(min_value=1, max_value=5)
-    english = serializers.IntegerField(min_value=1, max_value=5)
-    reliability = serializers.IntegerField(min_value=1, max_value=5)
-    customer_mindset = serializers.IntegerField(min_value=1, max_value=5)
+    communication = BoundedIntegerField(min_value=1, max_value=5)
+    english = BoundedIntegerField(min_value=1, max_value=5)
+    reliability = BoundedIntegerField(min_value=1, max_value=5)
+    customer_mindset = BoundedIntegerField(min_value=1, max_value=5)
     notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
 
 
@@ -246,6 +249,15 @@ class FunnelSerializer(serializers.Serializer):
     rows = FunnelRowSerializer(many=True)
 
 
+_ISO = _("Use an ISO date-time with a time zone, e.g. 2026-01-01T00:00Z.")
+ISO_WITH_ZONE = {"invalid": _ISO, "offset_missing": _ISO}
+
+
+class FunnelQuerySerializer(serializers.Serializer):
+    since = BoundedDateTimeField(required=False, require_offset=True, error_messages=ISO_WITH_ZONE)
+    until = BoundedDateTimeField(required=False, require_offset=True, error_messages=ISO_WITH_ZONE)
+
+
 class FunnelView(GenericAPIView):
     """Applied → each stage → approved, pass rates and median hours in stage (vetting and ops staff)."""
 
@@ -256,24 +268,16 @@ class FunnelView(GenericAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("since", str, description="Applied at or after (ISO date-time)"),
-            OpenApiParameter("until", str, description="Applied before (ISO date-time)"),
+            OpenApiParameter("since", OpenApiTypes.DATETIME, description="Applied at or after (ISO, with its offset)"),
+            OpenApiParameter("until", OpenApiTypes.DATETIME, description="Applied before (ISO, with its offset)"),
         ]
     )
     def get(self, request):
         if not selectors.can_read_pipeline(request.user):
             raise NotFound()
-        from django.utils.dateparse import parse_datetime
-
-        bounds = {}
-        for name in ("since", "until"):
-            raw = request.query_params.get(name)
-            if raw:
-                value = parse_datetime(raw)
-                if value is None or value.tzinfo is None:
-                    raise DrfValidationError({name: ["Use an ISO date-time with a time zone, e.g. 2026-01-01T00:00Z."]})
-                bounds[name] = value
-        data = selectors.funnel(actor=request.user, **bounds)
+        query = FunnelQuerySerializer(data={k: v for k, v in request.query_params.items() if v})
+        query.is_valid(raise_exception=True)
+        data = selectors.funnel(actor=request.user, **query.validated_data)
         return Response(FunnelSerializer(data).data)
 
 

@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from config.api_inputs import BoundedFilterSet
+
 from .models import Application, ApplicationStatus, Stage
 
 
@@ -16,13 +18,15 @@ def _having(qs, condition: Q):
     return qs.filter(pk__in=Application.objects.filter(condition).values("pk"))
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(BoundedFilterSet):
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
     country = django_filters.CharFilter(field_name="freelancer__country", lookup_expr="iexact", label="Country (ISO)")
     language = django_filters.CharFilter(method="filter_language", label="Language (name or code)")
     skill = django_filters.CharFilter(method="filter_skill", label="Skill")
-    waiting_days = django_filters.NumberFilter(method="filter_waiting", label="Waiting at least (days)", min_value=0)
+    waiting_days = django_filters.NumberFilter(
+        method="filter_waiting", label="Waiting at least (days)", min_value=0, max_value=36500
+    )
     q = django_filters.CharFilter(method="filter_q", label="Name or e-mail")
 
     class Meta:
