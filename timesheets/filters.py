@@ -60,7 +60,7 @@ class IsoWeekFilter(django_filters.Filter):
     field_class = IsoWeekField
 
 
-class ApprovalFilter(BoundedFilterSet):
+class ApprovalFilter(django_filters.FilterSet):
     """The seller's approvals page: what to review (default) or the history, narrowed by contract, freelancer
     and the ISO week the hours are billed in."""
 
