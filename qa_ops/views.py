@@ -489,7 +489,13 @@ def dashboard(request):
     return render(
         request,
         "qa_ops/dashboard.html",
-        {"form": form, "items": items, "query": request.GET.urlencode(), "filters": f},
+        {
+            "form": form,
+            "items": items,
+            "query": request.GET.urlencode(),
+            "filters": f,
+            "headline": dashboards.headline(request.user, f),
+        },
     )
 
 
