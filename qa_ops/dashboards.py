@@ -199,7 +199,8 @@ def heatmap(actor: Any, f: Filters) -> Chart:
     binary = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COALESCE(u.email, %s), c.key, c.weight, c.scale_min, c.scale_max, s.n, s.total "  # noqa: S608
+            "SELECT COALESCE(u.email, %s), c.key, c.weight, c.scale_min, c.scale_max, s.n, s.total, "  # noqa: S608
+            "c.label, u.full_name "
             "FROM (SELECT r.freelancer_id, r.criterion_id, CAST(SUM(r.scores) AS BIGINT) AS n, "
             "CAST(SUM(r.value_sum) AS BIGINT) AS total "
             f"FROM ({union}) r GROUP BY r.freelancer_id, r.criterion_id) s "
@@ -210,12 +211,15 @@ def heatmap(actor: Any, f: Filters) -> Chart:
             ["—", *params, "—"],
         )
         rows = cursor.fetchall()
+    rows = [row for row in rows if row[5]]  # n = 0: every rated value of the cell was taken back
     out = [
         [label, key, points_lost(weight, bottom, top, n, total), n]
-        for label, key, weight, bottom, top, n, total in rows
-        if n  # every rated value of the cell was taken back
+        for label, key, weight, bottom, top, n, total, _, _ in rows
     ]
-    return Chart("heatmap", HEATMAP_TITLE, HEATMAP_COLUMNS, out, {})
+    # What the drawn heat map shows: criterion labels and freelancer names (the CSV keeps keys and e-mails).
+    labels = {row[1]: row[7] for row in rows}
+    names = {row[0]: row[8] or row[0] for row in rows}
+    return Chart("heatmap", HEATMAP_TITLE, HEATMAP_COLUMNS, out, {"labels": labels, "names": names})
 
 
 def points_lost(weight: int, bottom: int, top: int, n: int, total: int) -> Decimal:
@@ -225,6 +229,51 @@ def points_lost(weight: int, bottom: int, top: int, n: int, total: int) -> Decim
     if 2 * rest > denominator or (2 * rest == denominator and cents % 2):
         cents += 1
     return Decimal(cents).scaleb(-2)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The period at a glance: the same sums as the IQS trend and dispute charts, over the whole period."""
+
+    iqs: Decimal | None
+    reviews: int
+    passed: int
+    pass_rate: Decimal | None  # percent of reviews at or above their rubric's pass mark
+    disputes: int
+    dispute_rate: Decimal | None  # percent of reviews disputed
+
+
+def headline(actor: Any, f: Filters) -> Headline:
+    """IQS, reviews and disputes from the weekly roll-ups (as the charts); reviews passed from the reviews.
+
+    The roll-ups keep no count of passed reviews (a rubric's pass mark may change), so that one figure counts
+    the period's reviews against their rubric's pass mark, in the same scope and whole weeks.
+    """
+    from django.db.models import F
+
+    sums = rollups(ReviewRollup, actor, f).aggregate(
+        n=Sum("reviews"),
+        scored=Sum("scored"),
+        total=Sum("score_sum"),
+        disputes=Sum(F("disputes_open") + F("disputes_accepted") + F("disputes_partly") + F("disputes_rejected")),
+    )
+    n = sums["n"] or 0
+    passed = 0
+    if n:
+        passed = (
+            reviews(actor, f.whole_weeks())
+            .filter(score__gte=F("rubric_version__rubric__pass_mark"))
+            .aggregate(k=Count("pk"))["k"]
+        )
+    disputed = sums["disputes"] or 0
+    return Headline(
+        iqs=_mean(sums["total"], sums["scored"] or 0),
+        reviews=n,
+        passed=passed,
+        pass_rate=_dec(Decimal(passed * 100) / n, "0.1") if n else None,
+        disputes=disputed,
+        dispute_rate=_dec(Decimal(disputed * 100) / n, "0.1") if n else None,
+    )
 
 
 def critical_fails(actor: Any, f: Filters) -> Chart:

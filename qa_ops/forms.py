@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
 
-from accounts.access import is_user, organization_ids, scoped
+from accounts.access import organization_ids, scoped
 from accounts.models import MANAGE_ROLES, Organization
-from qa_scoring.models import Conversation, RubricVersion
+from qa_scoring.models import RubricVersion
 from qa_scoring.selectors import is_qa_staff
 
-from .models import Baseline, SamplingRule
+from .models import SamplingRule
 
 User = get_user_model()
 
@@ -129,60 +127,3 @@ class DashboardFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date is before the start date.")
         return data
-
-
-class CalibrationSessionForm(forms.Form):
-    title = forms.CharField(max_length=160)
-    organization = forms.ModelChoiceField(
-        queryset=None, required=False, label="Seller", help_text="Empty: a platform-wide session (QA staff)"
-    )
-    rubric_version = forms.ModelChoiceField(queryset=None, label="Rubric version")
-    conversations = forms.CharField(
-        label="Conversation ids", help_text="Comma-separated ids of the conversations to grade"
-    )
-    participants = forms.ModelMultipleChoiceField(queryset=None, label="Participants")
-    baseline = forms.ChoiceField(choices=Baseline.choices, initial=Baseline.CONSENSUS)
-    expert = forms.ModelChoiceField(queryset=None, required=False, label="Expert (for an expert baseline)")
-    deadline = forms.DateTimeField(label="Deadline (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-        self.fields["organization"].queryset = manageable_orgs(actor)
-        self.fields["rubric_version"].queryset = scoped(RubricVersion, actor).filter(
-            status="published", rubric__kind="production"
-        )
-        from qa_scoring.selectors import REVIEW_ROLES
-
-        if is_qa_staff(actor):
-            people = User.objects.filter(Q(groups__name="qa") | Q(memberships__role__in=REVIEW_ROLES))
-        else:
-            people = User.objects.filter(
-                memberships__organization_id__in=organization_ids(actor, MANAGE_ROLES),
-                memberships__role__in=REVIEW_ROLES,
-            )
-        people = people.distinct().order_by("email")
-        self.fields["participants"].queryset = people
-        self.fields["expert"].queryset = people
-        if not is_user(actor):
-            self.fields["participants"].queryset = User.objects.none()
-
-    def clean_conversations(self):
-        raw = self.cleaned_data["conversations"]
-        try:
-            ids = sorted({int(p) for p in raw.replace(" ", "").split(",") if p})
-        except ValueError:
-            raise forms.ValidationError("Give conversation ids separated by commas.") from None
-        found = list(scoped(Conversation, self.actor).filter(pk__in=ids).select_related("freelancer"))
-        missing = sorted(set(ids) - {c.pk for c in found})
-        if missing:
-            raise forms.ValidationError(f"No conversation you can see has the id(s) {', '.join(map(str, missing))}.")
-        if not found:
-            raise forms.ValidationError("Pick at least one conversation.")
-        return found
-
-    def clean_deadline(self):
-        value = self.cleaned_data["deadline"]
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value, dt.UTC)
-        return value

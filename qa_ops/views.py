@@ -20,8 +20,9 @@ from qa_scoring.models import Conversation, CriterionKind
 from qa_scoring.selectors import is_qa_staff
 
 from . import charts, dashboards, selectors, services
+from .calibration_form import CalibrationSessionForm
 from .filters import AssignmentFilter, SamplingRuleFilter
-from .forms import CalibrationSessionForm, DashboardFilterForm, ReasonForm, ReassignForm, SamplingRuleForm
+from .forms import DashboardFilterForm, ReasonForm, ReassignForm, SamplingRuleForm
 from .models import CalibrationSession, CalibrationStatus, ReviewAssignment, SamplingRule
 
 PAGE_SIZE = 25
@@ -259,8 +260,12 @@ def session_list(request):
 
 @login_required
 def session_create(request):
-    form = CalibrationSessionForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
+    searching = request.method == "POST" and (request.POST.get("action") == "search" or "page" in request.POST)
+    if searching:
+        form = CalibrationSessionForm.kept(request.POST, actor=request.user, page=request.POST.get("page"))
+    else:
+        form = CalibrationSessionForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         try:
             session = services.calibration_session_create(
@@ -281,7 +286,7 @@ def session_create(request):
         else:
             messages.success(request, "Calibration session created; participants are being notified.")
             return redirect("qa_ops:session_detail", pk=session.pk)
-    return render(request, "qa_ops/session_form.html", {"form": form})
+    return render(request, "qa_ops/session_form.html", {"form": form, "picker": form.picker})
 
 
 def _grades_from_post(post, session, criteria) -> services.GradeMap:
@@ -484,7 +489,13 @@ def dashboard(request):
     return render(
         request,
         "qa_ops/dashboard.html",
-        {"form": form, "items": items, "query": request.GET.urlencode(), "filters": f},
+        {
+            "form": form,
+            "items": items,
+            "query": request.GET.urlencode(),
+            "filters": f,
+            "headline": dashboards.headline(request.user, f),
+        },
     )
 
 

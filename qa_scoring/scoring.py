@@ -5,8 +5,9 @@ review score    = Σ(weight × criterion score) / Σ(weight of rated criteria) �
 critical fail   = any critical criterion rated with a criterion score below 0.5 → review score 0
 IQS             = mean of review scores over a period
 
-Scores are Decimals rounded half-up to two places (the stored precision); the sums are exact until that
-single rounding, so the same grades always give the same digits.
+Scores are Decimals rounded half-up to two places (the stored precision); the sums are exact fractions until
+that single rounding, so the same grades always give the same digits — and the scorecard's running score
+(``static/js/scorecard_score.js``, the same sums in exact integer arithmetic) shows the digits the server stores.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import NamedTuple
 
 HUNDRED = Decimal(100)
@@ -66,9 +68,15 @@ def criterion_fraction(value: int | Decimal, lo: int, hi: int) -> Decimal:
     return (value - Decimal(lo)) / (Decimal(hi) - Decimal(lo))
 
 
+def round_half_up(value: Fraction) -> Decimal:
+    """An exact non-negative fraction to 0.01, half up (the ``quantize_score`` rule, without a 28-digit step)."""
+    cents = (value * 100 * 2 + 1) // 2  # floor(value × 100 + ½)
+    return Decimal(int(cents)).scaleb(-2).quantize(CENT)
+
+
 def review_score(items: Iterable[ScoreItem | tuple]) -> ScoreResult:
-    rated = Decimal(0)
-    earned = Decimal(0)
+    rated = Fraction(0)
+    earned = Fraction(0)
     critical_fail = False
     fractions: list[Decimal | None] = []
     for raw in items:
@@ -82,20 +90,24 @@ def review_score(items: Iterable[ScoreItem | tuple]) -> ScoreResult:
         if item.value is None:
             fractions.append(None)
             continue
-        fraction = criterion_fraction(item.value, lo, hi)
-        fractions.append(fraction)
-        rated += weight
-        earned += weight * fraction
-        if item.critical and fraction < HALF:
+        fractions.append(criterion_fraction(item.value, lo, hi))  # range-checked
+        fraction = (Fraction(Decimal(item.value)) - lo) / (hi - lo)
+        rated += Fraction(weight)
+        earned += Fraction(weight) * fraction
+        if item.critical and fraction < Fraction(1, 2):
             critical_fail = True
     if critical_fail:
         score: Decimal | None = Decimal("0.00")
     elif rated == 0:
         score = None
     else:
-        score = quantize_score(earned / rated * HUNDRED)
+        score = round_half_up(earned / rated * 100)
     return ScoreResult(
-        score=score, critical_fail=critical_fail, rated_weight=rated, earned_weight=earned, fractions=tuple(fractions)
+        score=score,
+        critical_fail=critical_fail,
+        rated_weight=Decimal(rated.numerator) / Decimal(rated.denominator),
+        earned_weight=Decimal(earned.numerator) / Decimal(earned.denominator),
+        fractions=tuple(fractions),
     )
 
 

@@ -16,12 +16,14 @@ from .base import Check, Conversation, Evidence, Message, Suggestion
 _CARD = re.compile(r"(?<![\d-])(?:\d{13,19}|\d{4}(?:[ -]\d{4}){2}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{5})(?![\d-])")
 _ORDER_ID = re.compile(r"(?<![\w-])\d{3}-\d{7}-\d{7}(?![\w-])")  # Amazon order id
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+# A country code never starts with 0; a phone is never one piece of a longer run of digit groups (a spaced
+# tracking number such as ``9400 1000 0012 3456 7890 12``), hence the guards on both sides.
 _PHONE = re.compile(
-    r"(?<![\w+])(?:"
-    r"(?:\+|00)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}"  # +44 20 7946 0958
+    r"(?<![\w+])(?<!\d[ .-])(?:"
+    r"(?:\+|00)[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}"  # +44 20 7946 0958
     r"|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}"  # (555) 123-4567
     r"|\d{3}[.-]\d{3}[.-]\d{4}"  # 555-123-4567
-    r")(?![\w-])"
+    r")(?![\w-])(?![ .]\d)"
 )
 
 
@@ -55,6 +57,10 @@ def phone_spans(text: str) -> list[tuple[int, int]]:
         if 8 <= len(digits) <= 15 and not inside_order:
             spans.append(match.span())
     return spans
+
+
+def email_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _EMAIL.finditer(text)]
 
 
 def findings(message: Message) -> list[tuple[str, Evidence]]:

@@ -1,9 +1,10 @@
 """A QA reviewer's journey in a real browser: the assignment queue, a graded conversation, a dispute, calibration.
 
 Quinn (platform QA, with two-factor sign-in) opens her assignments, grades the sampled conversation with the
-AutoQA suggestions pre-filled (she keeps one, overrides another) and submits; the score is the rubric formula to
-the digit. She resolves a freelancer's dispute of a colleague's review, then grades a calibration session blind
-(her colleagues' grades stay hidden until she submits) and reads its agreement figures.
+AutoQA suggestions pre-filled beside their criteria (she keeps one, overrides another) and submits; the running
+score she watched is the stored score, the rubric formula to the digit. She resolves a freelancer's dispute of a
+colleague's review, sets up a calibration session by searching for its conversations, grades it blind (her
+colleagues' grades stay hidden until she submits) and reads its agreement figures.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from qa_ops import services as qa_ops
-from qa_ops.models import ReviewAssignment
+from qa_ops.models import CalibrationSession, ReviewAssignment
 from qa_scoring import services as qa
-from qa_scoring.models import Criterion, Dispute, Review, RubricVersion
+from qa_scoring.models import Criterion, Dispute, Review
 from tests.accounts.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.conftest import PASSWORD as PERSONA_PASSWORD
 from tests.conftest import make_staff
@@ -109,25 +110,21 @@ CALIBRATION = {
 }
 
 
-def a_calibration_session(team, contract):
+def the_calibration_conversations(contract):
     start = timezone.now() - dt.timedelta(days=20)
-    units = [
+    return [
         conversation(contract=contract, external_id=key, subject=subject, started_at=start, rows=SHORT)
         for key, subject in [("7101", "Refund outside policy"), ("7102", "Angry about the colour")]
     ]
-    session = qa_ops.calibration_session_create(
-        actor=team["lena"],
-        organization=None,
-        title="November calibration",
-        rubric_version=RubricVersion.objects.get(rubric__name=DEFAULT_RUBRIC, number=1),
-        conversations=units,
-        participants=[team["quinn"], team["quentin"], team["rita"]],
-        deadline=timezone.now() + dt.timedelta(days=3),
-    )
+
+
+def the_colleagues_grade(team, units) -> CalibrationSession:
+    """Quentin and Rita grade the session Quinn set up, and submit."""
+    session = CalibrationSession.objects.get(title="November calibration")
     for who in ("quentin", "rita"):
         grades = {u.pk: PERFECT | CALIBRATION[who][u.external_id] for u in units}
         qa_ops.calibration_grades_save(actor=team[who], session=session, grades=grades, submit=True)
-    return session, units
+    return session
 
 
 # --- Quinn's steps ---------------------------------------------------------------------------------------------
@@ -160,16 +157,16 @@ QUINN_GRADES = {
 
 def grade_with_autoqa(page) -> Review:
     scorecard = page.locator("#scorecard")
-    suggestions = page.get_by_role("region", name="AutoQA suggestions")
-    # Each suggestion speaks the rubric's language: the criterion's label, Yes/No or a scale value, the check.
-    greets = suggestions.get_by_role("listitem").filter(has_text="Greets the customer by name").first
-    expect(greets).to_contain_text(
-        "Greets the customer by name and shows they know the order: suggests Yes (Greeting by name check, "
-    )
+
+    def criterion(key: str):
+        return scorecard.locator(f'.criterion[data-key="{key}"]')
+
+    # Each suggestion sits beside the criterion it supports, in the rubric's language, with its evidence.
+    greets = criterion("greeting").locator(".autoqa-evidence")
+    expect(greets).to_contain_text("AutoQA suggests Yes (Greeting by name check, ")
     expect(greets).to_contain_text("Maria Santos (agent)")
-    expect(suggestions.get_by_role("listitem").filter(has_text="Empathy and patience").first).to_contain_text(
-        "Empathy and patience: suggests 4 / 5"
-    )
+    expect(criterion("empathy_patience").locator(".autoqa-evidence")).to_contain_text("suggests 4 / 5")
+    expect(page.get_by_role("region", name="AutoQA suggestions")).to_have_count(0)  # no separate list
     # Suggestions pre-fill the empty criteria and are marked, so the reviewer sees what she accepts.
     greeting = scorecard.get_by_role("group", name=re.compile("^Greets the customer by name"))
     expect(greeting.get_by_label("Yes")).to_be_checked()
@@ -177,6 +174,11 @@ def grade_with_autoqa(page) -> Review:
     empathy = scorecard.get_by_role("group", name=re.compile("^Empathy and patience"))
     expect(empathy.get_by_label("4", exact=True)).to_be_checked()
     expect(scorecard.locator(".autoqa-prefilled")).to_have_count(7)
+    # Compact: every comment box is closed until asked for; the transcript stays in view beside the card.
+    expect(scorecard.locator("details.criterion-comment[open]")).to_have_count(0)
+    assert page.locator(".transcript-column").evaluate("e => getComputedStyle(e).position") == "sticky"
+    running = scorecard.locator("#running-score")
+    expect(running).not_to_have_text("—")  # the pre-filled values already count
 
     # Override, by keyboard: from AutoQA's 4 the arrow key moves to 5 (the apology and the follow-up earn it).
     empathy.get_by_label("4", exact=True).focus()
@@ -184,9 +186,15 @@ def grade_with_autoqa(page) -> Review:
     expect(empathy.get_by_label("5", exact=True)).to_be_checked()
     for label, value in QUINN_GRADES.items():
         scorecard.get_by_role("group", name=re.compile("^" + re.escape(label))).get_by_label(value, exact=True).check()
+    # The running score follows each grade, before anything is saved.
+    expect(running).to_have_text("93.50")
+    criterion("correct_resolution").get_by_text("Comment", exact=True).click()
+    criterion("correct_resolution").get_by_role("textbox").fill("A refund was the better option here.")
     scorecard.get_by_label("Overall comment").fill("Good ownership; the resolution missed the refund option.")
     scorecard.get_by_role("button", name="Save draft").click()
     expect(scorecard.get_by_text("Provisional score:")).to_contain_text("93.50 · draft saved")
+    expect(running).to_have_text("93.50")
+    shown = text_of(running)
 
     asked = answer_yes(page)
     scorecard.get_by_role("button", name="Submit").click()
@@ -194,12 +202,13 @@ def grade_with_autoqa(page) -> Review:
         "Review submitted. The freelancer and the seller are notified."
     )
     assert asked == ["Submit? The review is locked afterwards."]
-    assert text_of(page.locator("#scorecard .score-big")) == "93.50"
+    assert text_of(page.locator("#scorecard .score-big")) == shown == "93.50"  # the running score was the score
     assert text_of(page.locator("#scorecard .score-big + p")) == "Passed"
     review = Review.objects.get(reviewer__email="quinn@shiftdesk.test", kind="production")
     assert (review.status, review.score, review.critical_fail) == ("submitted", Decimal("93.50"), False)
     values = dict(review.scores.values_list("criterion__key", "value"))
     assert (values["greeting"], values["empathy_patience"], values["positive_wording"]) == (1, 5, 4)
+    assert review.scores.get(criterion__key="correct_resolution").comment == "A refund was the better option here."
     return review
 
 
@@ -235,10 +244,38 @@ def resolve_the_dispute(page, review) -> None:
     assert fits_a_phone(page)
 
 
-def grade_the_calibration_blind(page, units) -> None:
+def set_up_the_calibration(page, team, units) -> None:
+    """Quinn picks the two conversations from the searchable list and invites two colleagues."""
     open_menu(page, "QA assignments")
     page.get_by_role("navigation", name="QA operations").get_by_role("link", name="Calibration").click()
-    page.get_by_role("link", name="November calibration").click()
+    page.get_by_role("button", name="New session").click()
+    page.get_by_label("Title").fill("November calibration")
+    page.get_by_label("Rubric version").select_option(label=f"{DEFAULT_RUBRIC} v1 (published)")
+    picker = page.get_by_role("region", name="Conversation picker")
+    picker.get_by_label("Search conversations").fill("refund")
+    picker.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+    found = picker.get_by_role("checkbox")
+    expect(found).to_have_count(1)
+    picker.get_by_label("Refund outside policy · Maria Santos · #7101").check()
+    # A second search keeps the first pick ticked, above the new results.
+    picker.get_by_label("Search conversations").fill("colour")
+    picker.get_by_role("button", name="Search").click()
+    page.wait_for_load_state()
+    expect(picker.get_by_label("Refund outside policy · Maria Santos · #7101")).to_be_checked()
+    picker.get_by_label("Angry about the colour · Maria Santos · #7102").check()
+    page.get_by_label("Participants").select_option(value=[str(team[who].pk) for who in ("quinn", "quentin", "rita")])
+    deadline = (timezone.now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("Deadline (UTC)").fill(deadline)
+    page.get_by_role("button", name="Create and notify").click()
+    assert status_message(page) == "Calibration session created; participants are being notified."
+    session = CalibrationSession.objects.get()
+    assert sorted(session.conversations.values_list("external_id", flat=True)) == ["7101", "7102"]
+    assert session.lead == team["quinn"]
+
+
+def grade_the_calibration_blind(page, units) -> None:
+    page.reload()
     main = page.locator("main")
     assert "Others' grades stay hidden until you submit yours." in text_of(main)
     # Blind: her colleagues' grades and the results are not on the page before she submits.
@@ -315,13 +352,15 @@ def test_reviewer_journey(page):
     team, contract = the_qa_team_and_a_seller()
     parcel = last_weeks_conversation_is_sampled_for_quinn(team, contract)
     disputed = a_disputed_review(team, contract)
-    _session, units = a_calibration_session(team, contract)
+    units = the_calibration_conversations(contract)
 
     log_in(page, team["quinn"], password=PERSONA_PASSWORD, staff=True)
     open_the_assignment(page, parcel)
     grade_with_autoqa(page)
     the_queue_is_done(page)
     resolve_the_dispute(page, disputed)
+    set_up_the_calibration(page, team, units)
+    the_colleagues_grade(team, units)
     grade_the_calibration_blind(page, units)
     read_the_agreement(page, units)
 

@@ -464,6 +464,22 @@ def read_the_qa_dashboard(page) -> None:
     chart.get_by_text("Data").click()
     this_monday = week_start().isoformat()
     assert rows_of(chart.get_by_role("table")) == [[this_monday, "All", "92.75", "2"]]  # (98.50 + 87.00) / 2
+    # The period at a glance: the same IQS; both reviews at or above the pass mark of 80; no disputes.
+    headline = page.locator("dl.qa-headline")
+    assert text_of(headline) == "IQS 92.75 Reviews 2 Pass rate 100.0 % 2 passed Disputes 0 0.0 % of reviews"
+    # The heat map names the freelancer on its rows and each criterion in its legend (and in the hover titles).
+    heat = page.locator("#chart-heatmap")
+    expect(heat.locator("svg .heat-name text")).to_have_text(["Maria Santos"])
+    expect(heat.locator("svg .heat-name title")).to_have_text(["Maria Santos"])
+    # Costliest first: the missing greeting (8 points over 2 reviews), then resolution 4/5, then wording 4/5.
+    criteria = heat.get_by_role("list", name="Criteria").get_by_role("listitem")
+    expect(criteria).to_have_count(14)  # every criterion the reviews rated
+    assert [text_of(item) for item in criteria.all()[:3]] == [
+        "Greets the customer by name and shows they know the order",
+        "Correct resolution within policy",
+        "Positive wording",
+    ]
+    assert fits_a_phone(page)
 
 
 # --- paying the invoice, then the playbook --------------------------------------------------------------------

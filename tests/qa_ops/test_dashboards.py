@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 from unittest import mock
 
@@ -174,7 +175,7 @@ def test_dashboard_page_and_api(data, seller_owner, client_for):
     page = client.get("/qa-ops/dashboard/?start=2026-10-01&end=2026-11-30")
     assert page.status_code == 200
     body = page.content.decode()
-    assert body.count("<svg") == len(dashboards.CHARTS) - 1  # calibration alpha has no data yet
+    assert body.count('class="qa-svg"') == len(dashboards.CHARTS) - 1  # calibration alpha has no data yet
     assert "No data for these filters yet." in body
     assert "Periods are whole ISO weeks (Monday to Sunday, UTC)" in body
     assert "ISO weeks of Mon 2026-09-28 to Mon 2026-11-30 (UTC), whole weeks." in body
@@ -183,3 +184,98 @@ def test_dashboard_page_and_api(data, seller_owner, client_for):
     bad = client.get("/api/qa-ops/dashboard/iqs_trend/?start=2026-11-30&end=2026-10-01")
     assert bad.status_code == 400
     assert bad.json() == {"end": ["The end must be after the start."]}
+
+
+def test_headline_row_for_the_period(data, seller_owner, reviewer):
+    # Acme: 70.00, 90.00 and a critical fail (0.00); one dispute; pass mark 80 → one passed of three.
+    assert dashboards.headline(seller_owner, F) == dashboards.Headline(
+        iqs=Decimal("53.33"),
+        reviews=3,
+        passed=1,
+        pass_rate=Decimal("33.3"),
+        disputes=1,
+        dispute_rate=Decimal("33.3"),
+    )
+    # QA staff also see Globex's 10.00.
+    assert dashboards.headline(reviewer, F) == dashboards.Headline(
+        iqs=Decimal("42.50"),
+        reviews=4,
+        passed=1,
+        pass_rate=Decimal("25.0"),
+        disputes=1,
+        dispute_rate=Decimal("25.0"),
+    )
+
+
+def test_headline_figures_are_the_charts_figures(data, reviewer):
+    top = dashboards.headline(reviewer, F)
+    trend = dashboards.iqs_trend(reviewer, F).rows
+    assert top.reviews == sum(row[3] for row in trend) == 4
+    assert top.disputes == sum(row[2] for row in dashboards.disputes(reviewer, F).rows) == 1
+    assert top.reviews == sum(row[2] for row in dashboards.critical_fails(reviewer, F).rows)
+
+
+def test_headline_of_an_empty_period(data, seller_owner):
+    empty = dashboards.Filters(start=MON + dt.timedelta(days=60), end=MON + dt.timedelta(days=70))
+    assert dashboards.headline(seller_owner, empty) == dashboards.Headline(None, 0, 0, None, 0, None)
+
+
+def test_dashboard_page_shows_the_headline_labelled_heat_map_and_axes(
+    data, seller_owner, freelancer, client_for, django_assert_num_queries
+):
+    freelancer.full_name = "Dana Cruz"
+    freelancer.save(update_fields=["full_name"])
+    client = client_for(seller_owner)
+    url = "/qa-ops/dashboard/?start=2026-10-01&end=2026-11-30"
+    client.get(url)
+    with django_assert_num_queries(PAGE_QUERIES):
+        body = client.get(url).content.decode()
+    assert (
+        "<div><dt>IQS</dt><dd>53.33</dd></div>\n  <div><dt>Reviews</dt><dd>3</dd></div>\n"
+        "  <div><dt>Pass rate</dt><dd>33.3 %<small>1 passed</small></dd></div>\n"
+        "  <div><dt>Disputes</dt><dd>1<small>33.3 % of reviews</small></dd></div>"
+    ) in body
+    # The heat map names the freelancer and numbers the criterion, whose label the legend and <title> give.
+    heat = body[body.index('id="chart-heatmap"') : body.index('id="chart-critical_fails"')]
+    assert '<li value="1">Greets the customer by name and shows they know the order</li>' in heat
+    assert re.findall(r'<g class="heat-criterion"><title>([^<]+)</title><text[^>]*>(\w+)</text></g>', heat) == [
+        ("Greets the customer by name and shows they know the order", "1")
+    ]
+    assert re.findall(r'<g class="heat-name"><title>([^<]+)</title><text[^>]*>([^<]+)</text></g>', heat) == [
+        ("Dana Cruz", "Dana Cruz")
+    ]
+    # Every drawn chart names both axes, with units (calibration alpha has no data, so no chart).
+    assert re.findall(r'class="axis-title"[^>]*>([^<]+)</text>', body) == [
+        "week",
+        "IQS (0–100)",
+        "criterion (numbered in the legend)",
+        "freelancer",
+        "week",
+        "critical fails (% of reviews)",
+        "reviewer",
+        "reviews",
+        "week",
+        "disputes (% of reviews)",
+        "CSAT (0–100)",
+        "QA score (0–100)",
+    ]
+    throughput = body[body.index('id="chart-throughput"') : body.index('id="chart-disputes"')]
+    assert "reviews submitted in the period</li>" in throughput and "open assignments (backlog)</li>" in throughput
+
+
+def test_dashboard_page_queries_do_not_grow_with_reviews(
+    data, seller_owner, reviewer, default_version, org, freelancer_profile, client_for, django_assert_num_queries
+):
+    client = client_for(seller_owner)
+    url = "/qa-ops/dashboard/?start=2026-10-01&end=2026-11-30"
+    client.get(url)
+    for i in range(6):
+        c = ConversationFactory(organization=org, freelancer=freelancer_profile, external_id=f"extra{i}", csat=50)
+        _review(c, reviewer, default_version, Decimal(85), MON + dt.timedelta(days=i))
+    rollups.rebuild()
+    with django_assert_num_queries(PAGE_QUERIES):
+        body = client.get(url).content.decode()
+    assert "<div><dt>Reviews</dt><dd>9</dd></div>" in body
+
+
+PAGE_QUERIES = 20  # session, user, roles, filter form choices, the seven charts, the headline

@@ -121,22 +121,24 @@ def reference_heatmap(actor: Any, f: Filters) -> Chart:
     criteria = {
         c.pk: c
         for c in Criterion.objects.filter(pk__in={r["criterion_id"] for r in rows}).only(
-            "key", "weight", "scale_min", "scale_max"
+            "key", "label", "weight", "scale_min", "scale_max"
         )
     }
-    people = dict(
-        FreelancerProfile.objects.filter(pk__in={r["review__conversation__freelancer_id"] for r in rows}).values_list(
-            "pk", "user__email"
-        )
-    )
+    profiles = FreelancerProfile.objects.filter(pk__in={r["review__conversation__freelancer_id"] for r in rows})
+    people = dict(profiles.values_list("pk", "user__email"))
+    names = dict(profiles.values_list("user__email", "user__full_name"))
     out = []
     for r in rows:
         c = criteria[r["criterion_id"]]
         lost = Decimal(c.weight) * (c.scale_max - Decimal(r["avg"])) / (c.scale_max - c.scale_min)
         out.append([people.get(r["review__conversation__freelancer_id"], "—"), c.key, _dec(lost), r["n"]])
     out.sort(key=lambda row: (row[0], row[1]))
+    extra = {
+        "labels": {c.key: c.label for c in criteria.values()},
+        "names": {row[0]: names.get(row[0]) or row[0] for row in out},
+    }
     return Chart(
-        "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, {}
+        "heatmap", "Points lost by criterion", ["freelancer", "criterion", "avg_points_lost", "scores"], out, extra
     )
 
 

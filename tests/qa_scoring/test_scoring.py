@@ -155,3 +155,11 @@ def test_scaling_all_weights_changes_nothing(items, factor):
 def test_iqs_lies_between_min_and_max(scores):
     result = iqs(scores)
     assert min(scores) <= result <= max(scores)
+
+
+def test_the_sums_are_exact_until_the_one_rounding():
+    # 3 × (2 − 1) / (4 − 1) is exactly 1, so the score is exactly 100 × 1 / 160 = 0.625 → 0.63 (half up);
+    # 28-digit decimals would carry 0.9999… and round it down to 0.62.
+    result = review_score([("scale", 1, 4, 3, 2), ("binary", 0, 1, 100, 0), ("binary", 0, 1, 57, 0)])
+    assert result.score == Decimal("0.63")
+    assert (result.rated_weight, result.earned_weight) == (Decimal(160), Decimal(1))

@@ -343,15 +343,22 @@ def test_autoqa_suggestions_speak_the_rubrics_language(
 
     page = client_for(reviewer).get(reverse("qa_scoring:review_detail", args=[review.pk])).content.decode()
 
-    # A yes/no criterion: its label and "No", the check's name, the confidence in percent, the quote and its message.
+    def box(key: str) -> str:
+        start = page.index(f'<div class="criterion" data-key="{key}"')
+        return page[start : page.index('<div class="criterion"', start + 1)]
+
+    # Beside its criterion: "No", the check's name, the confidence in percent, the quote and its message.
     assert (
-        "<strong>Greets the customer by name and shows they know the order</strong>: suggests <strong>No</strong>\n"
-        "      <small>(Greeting by name check, 70% confidence)</small> — The first reply has no greeting.\n"
-        '      <ul><li>Agent, <time datetime="2026-11-02T09:10:00+00:00">2026-11-02 09:10 UTC</time>: '
+        '<div class="autoqa-evidence" data-criterion="greeting" data-value="0">\n'
+        "            <mark>AutoQA</mark> suggests <strong>No</strong>\n"
+        "            <small>(Greeting by name check, 70% confidence)</small> — The first reply has no greeting.\n"
+        '            <ul><li>Agent, <time datetime="2026-11-02T09:10:00+00:00">2026-11-02 09:10 UTC</time>: '
         "“Sorry about that! I have opened a carrier investigation.”</li></ul>"
-    ) in page
-    # A scale criterion: its value on its scale.
-    assert "<strong>Empathy and patience</strong>: suggests <strong>4 / 5</strong>" in page
+    ) in box("greeting")
+    # A scale criterion: its value on its scale, in its own box and nowhere else.
+    assert "suggests <strong>4 / 5</strong>" in box("empathy_patience")
+    assert "suggests <strong>4 / 5</strong>" not in box("greeting")
+    assert 'aria-label="AutoQA suggestions"' not in page  # no separate list any more
     assert "0.700" not in page and "<strong>greeting</strong>" not in page
     with django_assert_num_queries(3):  # suggestions, criteria, quoted messages
         views = qa_ops_selectors.suggestions_for(conversation, rubric_version_id=default_version.pk)
