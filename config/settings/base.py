@@ -261,8 +261,9 @@ LOGGING = {
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in e-mails
 
 # --- Wagtail (SOP playbooks; see cms/).
-WAGTAIL_SITE_NAME = "Shiftdesk playbooks"
+WAGTAIL_SITE_NAME = "Shiftdesk"
 WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to gravatar.com (the CSP allows images from us only)
 
 # --- timesheets
 TIMESHEETS_REVIEW_WINDOW_DAYS = env.int("TIMESHEETS_REVIEW_WINDOW_DAYS", default=5)  # submitted → auto-approved after

@@ -493,8 +493,15 @@ def open_the_playbook(page) -> None:
     page.get_by_role("button", name="Copy template").click()
     assert (
         status_message(page)
-        == "Copied into “Baltic Socks: E-commerce support starter”. Edit it in the playbook editor."
+        == "Copied into “Baltic Socks: E-commerce support starter”. Open it in the playbook editor."
     )
+    # A second click by accident makes no second copy: the page points to the first one.
+    page.get_by_role("combobox", name="Shared template").select_option(label="E-commerce support starter")
+    page.get_by_role("button", name="Copy template").click()
+    assert (
+        status_message(page) == "You already copied this template: “Baltic Socks: E-commerce support starter”. Open it."
+    )
+    assert page.get_by_role("status").get_by_role("link", name="Open it").get_attribute("href").endswith("/edit/")
     page.get_by_role("link", name="Baltic Socks: E-commerce support starter").click()
     assert text_of(page.locator("main > p").first) == "Playbook of Baltic Socks · Amazon"
     page.get_by_role("link", name="Know the customer and the order before replying").click()
