@@ -89,10 +89,10 @@ def copy_template(request):
         else:
             edit_url = reverse("wagtailadmin_pages:edit", args=[copy.pk])
             if created:
-                text = _("Copied into “{title}”. <a href=\"{url}\">Open it in the playbook editor</a>.")
+                text = _('Copied into “{title}”. <a href="{url}">Open it in the playbook editor</a>.')
                 messages.success(request, format_html(text, title=copy.title, url=edit_url))
             else:
-                text = _("You already copied this template: “{title}”. <a href=\"{url}\">Open it</a>.")
+                text = _('You already copied this template: “{title}”. <a href="{url}">Open it</a>.')
                 messages.info(request, format_html(text, title=copy.title, url=edit_url))
             return redirect("cms:playbook_list")
     filterset = selectors.playbook_filter(actor=request.user, filters={})
