@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.refused_forms.RefusedFormMiddleware",  # a refused form shows as 200 + X-Form-Refused to browsers
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",

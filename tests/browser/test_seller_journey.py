@@ -30,7 +30,6 @@ from .arrange import review_submitted, starter_playbook, zendesk_export
 from .journey import (
     confirm_email,
     fits_a_phone,
-    forget_the_rejected_form,
     log_in,
     open_menu,
     rows_of,
@@ -142,7 +141,6 @@ def post_a_job(page, *, starts: dt.date) -> JobPost:
     error_id = windows.get_attribute("aria-describedby").split()[-1]
     assert text_of(page.locator(f"#{error_id}")) == "Line 1: write e.g. “Mon-Fri 09:00-17:00”."
     assert JobPost.objects.count() == 0
-    forget_the_rejected_form(page)
 
     windows.fill("Mon-Fri 09:00-17:00")
     page.get_by_role("button", name="Save job").click()
@@ -281,7 +279,6 @@ def set_a_qa_bonus_rule(page, contract) -> BonusRule:
     assert text_of(first.locator(f"#{error_id}")) == "Give a percent between 0 and 100 (e.g. 5)."
     assert first.get_by_label("IQS at least").input_value() == "90"  # what she typed is kept
     assert not BonusRule.objects.exists()
-    forget_the_rejected_form(page)
 
     bonus.fill("5")
     second = page.get_by_role("group", name="Tier 2")
