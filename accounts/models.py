@@ -36,7 +36,6 @@ class User(AbstractUser):
     """A person. Logs in with an e-mail address; what they may do comes from memberships, groups and profiles."""
 
     username = None
-    first_name = None
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
@@ -52,6 +51,23 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        """What the Wagtail admin (and Django's) shows for this person: the name, else the e-mail address."""
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
+    # One full name instead of first and last names. Read-only stand-in for code that greets people by their
+    # first name (the Wagtail admin's sidebar); values written to it (allauth's signup offers none) are ignored.
+    @property
+    def first_name(self) -> str:
+        return self.display_name
+
+    @first_name.setter
+    def first_name(self, value) -> None:
+        pass
 
     @property
     def display_name(self) -> str:

@@ -214,11 +214,28 @@ class SOPPage(ScopedServeMixin, Page):
 
 
 class PageCopyLink(models.Model):
-    """A seller's copy of a shared template page and where it came from (kept out of page revisions)."""
+    """A seller's copy of a shared template page and where it came from (kept out of page revisions).
+
+    The link of a copied playbook names the seller, so one seller holds at most one copy of each template:
+    a second click (or a double submit racing the first) finds the first copy instead of making another.
+    """
 
     page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="copy_link")
     origin = models.ForeignKey(Page, null=True, on_delete=models.SET_NULL, related_name="copies")
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="template_copies",
+        help_text="Set on the copied playbook's own link (not its pages'): the seller that copied the template.",
+    )
     synced_at = models.DateTimeField(help_text="When the copy last matched its origin.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "organization"], name="cms_one_copy_per_template_and_seller")
+        ]
 
     def __str__(self) -> str:
         return f"{self.page_id} ← {self.origin_id}"

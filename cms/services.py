@@ -15,11 +15,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -34,7 +35,15 @@ from accounts.access import has_org_role, is_platform_staff, is_user
 from accounts.audit import audit_record
 from accounts.models import MANAGE_ROLES, Organization, User
 
-from .models import PageCopyLink, PlaybookIndexPage, PlaybookPage, PlaybookSpace, ReviewReminder, SOPPage
+from .models import (
+    RESERVED_SLUGS,
+    PageCopyLink,
+    PlaybookIndexPage,
+    PlaybookPage,
+    PlaybookSpace,
+    ReviewReminder,
+    SOPPage,
+)
 
 # What a seller's editing group may do on its own playbooks; publishing goes through the review workflow.
 SELLER_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
@@ -78,7 +87,7 @@ def _publish(page: Page, user: Any = None) -> None:
 def _unique_slug(parent: Page, base: str) -> str:
     base = slugify(base)[:200] or "playbook"
     slug, n = base, 1
-    while parent.get_children().filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or parent.get_children().filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -111,7 +120,9 @@ def playbooks_root_ensure() -> PlaybookIndexPage:
         _publish(index)
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=index, is_default_site=True)
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=index, is_default_site=True, site_name=settings.WAGTAIL_SITE_NAME
+        )
     elif site.root_page_id != index.pk:
         site.root_page = index
         site.save(update_fields=["root_page"])
@@ -173,21 +184,41 @@ def _require_manager(actor: Any, organization: Organization) -> None:
         raise PermissionDenied("Only an owner or manager of this organization can do that.")
 
 
-@transaction.atomic
 def playbook_copy_template(
     *, actor: Any, template: PlaybookPage, organization: Organization, title: str = ""
-) -> PlaybookPage:
+) -> tuple[PlaybookPage, bool]:
     """Copy a shared template (and its SOP pages) into a new playbook owned by ``organization``.
 
+    Returns ``(playbook, created)``. A seller holds one copy per template: when it exists already (a second
+    click, or a double submit that lost the race on the unique constraint) that copy comes back, unchanged.
     Each copied page remembers its origin (PageCopyLink), so later template edits are flagged on the copy.
     """
     _require_manager(actor, organization)
+    existing = template_copy_of(template=template, organization=organization)
+    if existing is not None:
+        return existing, False
+    try:
+        return _playbook_copy(actor=actor, template=template, organization=organization, title=title), True
+    except IntegrityError:
+        existing = template_copy_of(template=template, organization=organization)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def template_copy_of(*, template: Page, organization: Organization) -> PlaybookPage | None:
+    link = PageCopyLink.objects.filter(origin=template, organization=organization).select_related("page").first()
+    return link.page.specific if link else None
+
+
+@transaction.atomic
+def _playbook_copy(*, actor: Any, template: PlaybookPage, organization: Organization, title: str) -> PlaybookPage:
     if template.owner_organization_id is not None or not template.live:
-        raise ValidationError({"template": "Only published shared templates can be copied."})
+        raise ValidationError({"template": _("Only published shared templates can be copied.")})
     index = template.get_parent()
     title = (title or "").strip() or f"{organization.name}: {template.title}"
     if len(title) > 255:
-        raise ValidationError({"title": "Keep the title under 255 characters."})
+        raise ValidationError({"title": _("Keep the title under 255 characters.")})
     now = timezone.now()
     copy = template.copy(
         recursive=True,
@@ -195,14 +226,15 @@ def playbook_copy_template(
         update_attrs={
             "title": title,
             "draft_title": title,
-            "slug": _unique_slug(index, f"{organization.slug}-{template.slug}"),
+            "slug": _unique_slug(index, title),  # the address follows the title
             "owner_organization": organization,
         },
         copy_revisions=False,
         keep_live=True,
         user=actor,
     ).specific
-    PageCopyLink.objects.create(page=copy, origin=template, synced_at=now)
+    # The claim: a concurrent copy of the same template for the same seller fails here and rolls back whole.
+    PageCopyLink.objects.create(page=copy, origin=template, organization=organization, synced_at=now)
     originals = {p.slug: p for p in template.get_children()}
     for child in copy.get_children():
         if child.slug in originals:

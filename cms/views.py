@@ -7,6 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail import views as wagtail_views
 
@@ -74,7 +77,7 @@ def copy_template(request):
     form = CopyTemplateForm(request.POST, templates=templates)
     if form.is_valid():
         try:
-            copy = services.playbook_copy_template(
+            copy, created = services.playbook_copy_template(
                 actor=request.user,
                 template=form.cleaned_data["template"],
                 organization=org,
@@ -84,7 +87,13 @@ def copy_template(request):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"Copied into “{copy.title}”. Edit it in the playbook editor.")
+            edit_url = reverse("wagtailadmin_pages:edit", args=[copy.pk])
+            if created:
+                text = _('Copied into “{title}”. <a href="{url}">Open it in the playbook editor</a>.')
+                messages.success(request, format_html(text, title=copy.title, url=edit_url))
+            else:
+                text = _('You already copied this template: “{title}”. <a href="{url}">Open it</a>.')
+                messages.info(request, format_html(text, title=copy.title, url=edit_url))
             return redirect("cms:playbook_list")
     filterset = selectors.playbook_filter(actor=request.user, filters={})
     page = Paginator(filterset.qs, 25).get_page(1)

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.access import get_for_actor, is_api_key, scoped
 from accounts.models import Organization
+from accounts.throttles import IMPORT_SCOPE
 from config.api_inputs import ApiModelSerializer, BoundedIntegerField
 from config.api_permissions import PersonRequired
 
@@ -421,6 +422,7 @@ class ConversationImportView(APIView):
     """
 
     parser_classes = [RawUploadParser]
+    throttle_scope = IMPORT_SCOPE  # an extra budget per API key or person (accounts/throttles.py)
     queryset = ImportJob.objects.none()
     serializer_class = ImportJobSerializer
 

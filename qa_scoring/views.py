@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor, scoped
 from accounts.models import Organization
+from accounts.throttles import IMPORT_SCOPE, throttle_posts
 from accounts.timezones import in_viewer_timezone
 
 from . import selectors, services
@@ -357,6 +358,7 @@ def _import_orgs(request):
 
 
 @login_required
+@throttle_posts(IMPORT_SCOPE)
 def import_page(request):
     organizations = _import_orgs(request)
     if not organizations.exists():

@@ -35,6 +35,14 @@ def make_staff(email: str, group: str, *, totp: bool = True):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and API budgets live in the cache, which outlives a test: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="Acme Store", slug="acme")

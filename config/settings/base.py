@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "config.refused_forms.RefusedFormMiddleware",  # a refused form shows as 200 + X-Form-Refused to browsers
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
@@ -92,6 +94,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/ may override a widget's template (templates/wagtailadmin/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: SQLite file by default, PostgreSQL (or anything Django supports) via DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'shiftdesk.sqlite3'}")}
@@ -136,6 +141,16 @@ ACCOUNT_SIGNUP_FORM_CLASS = "marketplace.signup.SignupForm"  # seller or freelan
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Shiftdesk] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)  # proxies in front of Django
+ACCOUNT_ADAPTER = "accounts.login_limits.AccountAdapter"  # failed logins counted per account *and* client
+# Rate limits (kept in the cache): "<count>/<period>/<ip|key|user>", several separated by commas.
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),  # login form posts per client
+    # Failed logins per client, and per account from one client: that client is stopped, others are not.
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    # Failed logins per account from all clients together: stops an attack spread over many addresses. Above
+    # what one client can reach (5 per 5 minutes = 60 an hour), so no single client can lock an account.
+    "login_failed_account": env.str("RATE_LIMIT_LOGIN_FAILED_ACCOUNT", default="100/h/key"),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Shiftdesk"
 MFA_TOTP_TOLERANCE = 1  # also accept the previous 30-second code (RFC 6238 §5.2: one step of delay or drift)
@@ -205,7 +220,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"user": "2000/hour", "anon": "200/hour"},
+    # Budgets per API key and per signed-in person (accounts/throttles.py); 429 + Retry-After beyond them.
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.ClientRateThrottle", "accounts.throttles.ScopedClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("THROTTLE_API_KEY", default="3000/hour"),  # every request made with one API key
+        "user": env.str("THROTTLE_USER", default="2000/hour"),  # every API request of one signed-in person
+        # Conversation imports (POST /api/conversations/import/ and the upload page), per key or person.
+        "conversation_import": env.str("THROTTLE_CONVERSATION_IMPORT", default="60/hour"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Services' ValidationError → field-keyed 400, PermissionDenied → 403, wherever they escape a view.
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
@@ -274,8 +296,9 @@ LOGGING = {
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in e-mails
 
 # --- Wagtail (SOP playbooks; see cms/).
-WAGTAIL_SITE_NAME = "Shiftdesk playbooks"
+WAGTAIL_SITE_NAME = "Shiftdesk"
 WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar requests to gravatar.com (the CSP allows images from us only)
 
 # --- timesheets
 TIMESHEETS_REVIEW_WINDOW_DAYS = env.int("TIMESHEETS_REVIEW_WINDOW_DAYS", default=5)  # submitted → auto-approved after

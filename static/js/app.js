@@ -10,6 +10,17 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// The main menu folds behind one button on a phone (the CSS hides it at wider screens); the button says whether
+// the menu is open with aria-expanded. Without this script the button stays hidden and the menu simply wraps.
+const menuToggle = document.querySelector(".menu-toggle");
+if (menuToggle) {
+  menuToggle.hidden = false;
+  menuToggle.closest("nav").classList.add("has-menu-toggle");
+  menuToggle.addEventListener("click", () => {
+    menuToggle.setAttribute("aria-expanded", String(menuToggle.getAttribute("aria-expanded") !== "true"));
+  });
+}
+
 // A question before a consequential action: data-confirm on the form, or on the one button that needs it.
 function confirmationFor(form, submitter) {
   return (submitter && submitter.dataset.confirm) || form.dataset.confirm || "";
@@ -71,6 +82,20 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 
 document.addEventListener("htmx:afterRequest", (event) => {
   if (event.detail.elt instanceof HTMLFormElement) clearBusy(event.detail.elt);
+});
+
+// A refused form comes back as 200 with X-Form-Refused (config/refused_forms.py), so the browser logs no error.
+// Once it is swapped in, the part it landed in is marked refused and the focus goes to the first field to correct.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const { xhr, target } = event.detail;
+  if (!xhr || !target || !target.isConnected) return;
+  if (!xhr.getResponseHeader("X-Form-Refused")) {
+    delete target.dataset.refused;
+    return;
+  }
+  target.dataset.refused = "true";
+  const invalid = target.querySelector("[aria-invalid='true']");
+  if (invalid) invalid.focus();
 });
 
 // Upload progress: a form with data-upload-progress="#id" fills that <progress> as the file goes up.

@@ -90,13 +90,6 @@ def log_in(page, user, *, password: str, staff: bool = False) -> None:
     login(page, user.email, password, totp_secret=TOTP_SECRET if staff else None)
 
 
-def forget_the_rejected_form(page) -> None:
-    """A form the test filled wrongly on purpose answers 400, which chromium logs; drop exactly that one line."""
-    rejected = [e for e in page.console_errors if "status of 400" in e]
-    assert len(rejected) == 1, page.console_errors
-    page.console_errors.remove(rejected[0])
-
-
 def open_menu(page, name: str) -> None:
     """Follow a link of the main navigation, and wait for its page."""
     link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)

@@ -294,3 +294,34 @@ def test_key_pages_of_each_journey(a11y_page, demo):
         found |= {f"{role} {url}": issues for url, issues in pages(a11y_page, paths).items()}
     assert len(found) == 16 + 10 + 11 + 3 + len(paths["applications"])  # every page was walked
     assert found == {url: [] for url in found}
+
+
+def test_on_a_phone_the_menu_folds_behind_one_button_and_row_actions_stay_in_reach(
+    open_page, seller_owner, seller_member
+):
+    wide = open_page()
+    login(wide, seller_owner.email, PASSWORD)
+    wide.goto("/orgs/acme/members/")
+    assert not wide.get_by_role("button", name="Menu").is_visible()  # a wide screen shows the menu itself
+    assert wide.get_by_role("navigation", name="Main").get_by_role("link", name="Team").is_visible()
+
+    phone = open_page(**PHONE)
+    login(phone, seller_owner.email, PASSWORD)
+    phone.goto("/orgs/acme/members/")
+    menu = phone.get_by_role("button", name="Menu")
+    team = phone.get_by_role("navigation", name="Main").get_by_role("link", name="Team")
+    assert menu.is_visible() and menu.get_attribute("aria-expanded") == "false"
+    assert not team.is_visible()
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert team.is_visible()
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "false" and not team.is_visible()
+
+    # The member table is wider than the phone; its row actions stay pinned inside the screen.
+    row = phone.locator(f"#member-{seller_member.memberships.get().pk}")
+    action = row.locator("td").last.get_by_role("button").first
+    box = action.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert wide.console_errors == [] and phone.console_errors == []

@@ -11,7 +11,7 @@ from marketplace.models import ContractStatus
 from tests.conftest import PASSWORD
 
 from .a11y import login
-from .journey import forget_the_rejected_form, status_message, text_of
+from .journey import status_message, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,6 @@ def test_ending_a_contract_asks_first_and_a_no_changes_nothing(page, seller_owne
     expect(reason).to_have_attribute("aria-invalid", "true")
     assert text_of(page.locator("#id_reason_error")) == "Say why the contract ends."
     assert "id_reason_error" in reason.get_attribute("aria-describedby").split()
-    forget_the_rejected_form(page)
     contract.refresh_from_db()
     assert contract.status == ContractStatus.PAUSED
 
@@ -116,4 +115,28 @@ def test_an_upload_shows_its_progress_then_the_import_job(page, seller_owner, or
         text_of(page.locator("#import-progress p").first)
         == "Queued — waiting for a worker; this page updates by itself."
     )
+    assert page.console_errors == []
+
+
+def test_a_seller_sets_a_go_live_date_with_the_wagtail_date_picker(page, seller_owner, org):
+    """Wagtail starts its date pickers with inline scripts; here they start from a static file, under the CSP."""
+    from cms import services
+    from tests.cms.factories import make_playbook, make_sop
+
+    playbook = make_playbook(title="Acme playbook", slug="acme-playbook", organization=org)
+    sop = make_sop(playbook=playbook, title="Damaged parcels", slug="damaged")
+    services.playbook_spaces_reconcile()
+    login(page, seller_owner.email, PASSWORD)
+    page.goto(f"/cms-admin/pages/{sop.pk}/edit/")
+    page.get_by_role("button", name="Toggle status").click()
+    page.get_by_role("button", name="Set schedule").click()
+    dialog = page.get_by_role("dialog", name="Set publishing schedule")
+    go_live = dialog.locator("#id_go_live_at")
+    go_live.click()
+    picker = page.locator(".xdsoft_datetimepicker:visible")
+    expect(picker).to_be_visible()
+    picker.locator(".xdsoft_next").first.click()  # next month
+    picker.locator(".xdsoft_date:not(.xdsoft_other_month)[data-date='15']").first.click()
+    value = go_live.input_value()
+    assert re.fullmatch(r"\d{4}-\d{2}-15 \d{2}:\d{2}", value), value
     assert page.console_errors == []

@@ -41,7 +41,6 @@ from .journey import (
     answer_yes,
     confirm_email,
     fits_a_phone,
-    forget_the_rejected_form,
     log_in,
     open_menu,
     rows_of,
@@ -128,7 +127,6 @@ def complete_the_profile(page, profile) -> None:
     assert text_of(page.locator("#" + end.get_attribute("aria-describedby").split()[-1])) == (
         "The window needs a length: end differs from start."
     )
-    forget_the_rejected_form(page)
     windows.get_by_label("End").fill("05:00")  # past midnight: ends on Tuesday morning
     windows.get_by_role("button", name="Add window").click()
     expect(windows.get_by_role("listitem")).to_have_text(["Monday 21:00–05:00 (ends the next day) Remove"])

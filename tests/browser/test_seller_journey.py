@@ -33,7 +33,6 @@ from .arrange import review_submitted, starter_playbook, zendesk_export
 from .journey import (
     confirm_email,
     fits_a_phone,
-    forget_the_rejected_form,
     log_in,
     open_menu,
     rows_of,
@@ -148,7 +147,6 @@ def post_a_job(page, *, starts: dt.date) -> JobPost:
         "e.g. “Mon-Fri 09:00-17:00”, “Sat 10-14” or “Mon,Wed,Fri 8:30-12”."
     )
     assert JobPost.objects.count() == 0
-    forget_the_rejected_form(page)
 
     windows.fill("Mon–Fri 9–17")  # en dashes and bare hours read as Mon-Fri 09:00-17:00
     page.get_by_role("button", name="Save job").click()
@@ -318,7 +316,6 @@ def set_a_qa_bonus_rule(page, contract) -> BonusRule:
     assert text_of(first.locator(f"#{error_id}")) == "Give a percent between 0 and 100 (e.g. 5)."
     assert first.get_by_label("IQS at least").input_value() == "90"  # what she typed is kept
     assert not BonusRule.objects.exists()
-    forget_the_rejected_form(page)
 
     bonus.fill("5")
     second = page.get_by_role("group", name="Tier 2")
@@ -558,8 +555,15 @@ def open_the_playbook(page) -> None:
     page.get_by_role("button", name="Copy template").click()
     assert (
         status_message(page)
-        == "Copied into “Baltic Socks: E-commerce support starter”. Edit it in the playbook editor."
+        == "Copied into “Baltic Socks: E-commerce support starter”. Open it in the playbook editor."
     )
+    # A second click by accident makes no second copy: the page points to the first one.
+    page.get_by_role("combobox", name="Shared template").select_option(label="E-commerce support starter")
+    page.get_by_role("button", name="Copy template").click()
+    assert (
+        status_message(page) == "You already copied this template: “Baltic Socks: E-commerce support starter”. Open it."
+    )
+    assert page.get_by_role("status").get_by_role("link", name="Open it").get_attribute("href").endswith("/edit/")
     page.get_by_role("link", name="Baltic Socks: E-commerce support starter").click()
     assert text_of(page.locator("main > p").first) == "Playbook of Baltic Socks · Amazon"
     page.get_by_role("link", name="Know the customer and the order before replying").click()

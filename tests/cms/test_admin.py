@@ -155,3 +155,32 @@ def test_sop_editor_has_no_inline_script_for_the_review_date(client_for, seller_
     html = client_for(seller_owner).get(f"/cms-admin/pages/{acme_sop.pk}/edit/").content.decode()
     assert 'type="date"' in html
     assert "initDateChooser" not in html
+
+
+def test_the_admin_is_named_shiftdesk_shows_people_by_name_and_links_back_to_the_app(
+    client_for, seller_owner, spaces, acme_sop
+):
+    seller_owner.full_name = "Alice Archer"
+    seller_owner.save(update_fields=["full_name"])
+    acme_sop.save_revision(user=seller_owner, log_action=True)
+    client = client_for(seller_owner)
+    home = client.get("/cms-admin/").content.decode()
+    assert "<title>Dashboard - Shiftdesk</title>" in home
+    assert '{"name": "Alice Archer", "avatarUrl": "/static/wagtailadmin/images/default-user-avatar.png' in home
+    assert '"name": "back-to-app", "label": "Back to Shiftdesk"' in home
+    assert '"url": "/playbooks/"' in home
+    history = client.get(f"/cms-admin/pages/{acme_sop.pk}/history/").content.decode()
+    assert "Alice Archer" in history
+    assert "alice@acme.test" not in history  # the name, not the e-mail address
+    seller_owner.full_name = ""
+    seller_owner.save(update_fields=["full_name"])
+    assert "alice@acme.test" in client.get(f"/cms-admin/pages/{acme_sop.pk}/history/").content.decode()
+
+
+def test_the_admin_requests_no_avatar_from_another_site(client_for, seller_owner, spaces, acme_sop):
+    acme_sop.save_revision(user=seller_owner, log_action=True)
+    client = client_for(seller_owner)
+    for url in ("/cms-admin/", f"/cms-admin/pages/{acme_sop.pk}/history/", "/cms-admin/account/"):
+        body = client.get(url).content.decode()
+        assert "gravatar" not in body, url
+        assert "avatar" in body  # the avatar is there, drawn from our own static files

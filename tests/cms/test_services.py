@@ -67,9 +67,11 @@ def test_reconcile_task_covers_every_organization(org, other_org, seller_owner, 
 def test_copy_template_links_every_page_and_flags_later_template_changes(
     org, seller_owner, shared_playbook, shared_sop
 ):
-    copy = services.playbook_copy_template(actor=seller_owner, template=shared_playbook, organization=org)
+    copy, created = services.playbook_copy_template(actor=seller_owner, template=shared_playbook, organization=org)
+    assert created is True
     assert copy.owner_organization == org
     assert copy.title == "Acme Store: Starter template"
+    assert copy.slug == "acme-store-starter-template"  # the address follows the title
     assert copy.live
     copied_sop = copy.get_children().get().specific
     assert copied_sop.title == "Refund requests"
@@ -92,7 +94,7 @@ def test_copy_template_links_every_page_and_flags_later_template_changes(
 
 
 def test_copy_keeps_ownership_even_when_an_old_revision_is_published(org, seller_owner, shared_playbook):
-    copy = services.playbook_copy_template(actor=seller_owner, template=shared_playbook, organization=org)
+    copy, _ = services.playbook_copy_template(actor=seller_owner, template=shared_playbook, organization=org)
     revision = copy.get_latest_revision()
     revision.content["owner_organization"] = None
     revision.save()
@@ -127,6 +129,66 @@ def test_copy_template_view(client_for, seller_owner, org, shared_playbook, shar
     assert bad.status_code == 400
     assert "Select a valid choice" in bad.context["copy_form"].errors["template"][0]
     assert PlaybookPage.objects.filter(owner_organization=org).count() == 1  # the copy is also its space playbook
+
+
+def test_copying_a_template_twice_yields_the_first_copy(org, seller_owner, shared_playbook, shared_sop):
+    first, created = services.playbook_copy_template(
+        actor=seller_owner, template=shared_playbook, organization=org, title="Our refunds"
+    )
+    again, created_again = services.playbook_copy_template(
+        actor=seller_owner, template=shared_playbook, organization=org, title="Another name"
+    )
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk
+    assert again.title == "Our refunds"
+    assert first.slug == "our-refunds"
+    assert PlaybookPage.objects.filter(owner_organization=org).count() == 1
+    assert PageCopyLink.objects.filter(origin=shared_playbook).count() == 1
+
+
+def test_a_copy_that_loses_the_race_rolls_back_and_returns_the_winner(
+    monkeypatch, org, seller_owner, shared_playbook, shared_sop
+):
+    """A double submit: both requests saw no copy yet; the second's claim breaks the unique constraint."""
+    winner, _ = services.playbook_copy_template(actor=seller_owner, template=shared_playbook, organization=org)
+    pages_before = PlaybookPage.objects.count(), SOPPage.objects.count(), PageCopyLink.objects.count()
+    real_lookup = services.template_copy_of
+    lookups = []
+
+    def unseen_at_first(**kwargs):
+        lookups.append(kwargs)
+        return None if len(lookups) == 1 else real_lookup(**kwargs)
+
+    monkeypatch.setattr(services, "template_copy_of", unseen_at_first)
+    copy, created = services.playbook_copy_template(actor=seller_owner, template=shared_playbook, organization=org)
+    assert (copy.pk, created) == (winner.pk, False)
+    assert len(lookups) == 2
+    # Nothing of the losing copy is left: no second playbook, no copied SOP page, no link.
+    assert (PlaybookPage.objects.count(), SOPPage.objects.count(), PageCopyLink.objects.count()) == pages_before
+
+
+def test_a_copy_never_takes_a_reserved_address(org, seller_owner, shared_playbook):
+    copy, _ = services.playbook_copy_template(
+        actor=seller_owner, template=shared_playbook, organization=org, title="Search"
+    )
+    assert copy.slug == "search-2"
+
+
+def test_copy_template_view_a_second_click_says_already_copied(client_for, seller_owner, org, shared_playbook):
+    client = client_for(seller_owner)
+    first = client.post("/playbooks/copy/", {"template": shared_playbook.pk, "title": "Our refunds"}, follow=True)
+    copy = PlaybookPage.objects.get(owner_organization=org, title="Our refunds")
+    edit = f"/cms-admin/pages/{copy.pk}/edit/"
+    assert [str(m) for m in first.context["messages"]] == [
+        f'Copied into “Our refunds”. <a href="{edit}">Open it in the playbook editor</a>.'
+    ]
+    second = client.post("/playbooks/copy/", {"template": shared_playbook.pk, "title": "Our refunds"}, follow=True)
+    assert second.redirect_chain == [("/playbooks/", 302)]
+    assert [str(m) for m in second.context["messages"]] == [
+        f'You already copied this template: “Our refunds”. <a href="{edit}">Open it</a>.'
+    ]
+    assert f'<a href="{edit}">Open it</a>' in second.content.decode()  # a link, not escaped text
+    assert PlaybookPage.objects.filter(owner_organization=org).count() == 1
 
 
 def test_copy_template_view_refused_to_freelancers(client_for, freelancer, contract, shared_playbook):
