@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .coverage import MAX_TEXT, format_windows, parse_windows  # noqa: F401 (format_windows: views)
+from .coverage import MAX_TEXT, parse_windows
 from .models import CEFR, Channel, JobStatus, Language, Skill, SkillLevel, Tool, Weekday
 from .signup import TIMEZONE_CHOICES
 from .validators import validate_photo, validate_quarter_hour

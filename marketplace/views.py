@@ -20,6 +20,7 @@ from accounts.access import get_for_actor, has_org_role, organization_ids
 from accounts.models import MANAGE_ROLES, Organization
 
 from . import candidates, selectors, services
+from .coverage import format_windows
 from .filters import ContractFilter, JobFilter, OfferFilter, ProfileFilter
 from .forms import (
     ContractReasonForm,
@@ -30,7 +31,6 @@ from .forms import (
     ReasonForm,
     SkillForm,
     WindowForm,
-    format_windows,
 )
 from .matching.availability import current_week_start
 from .models import Contract, FreelancerProfile, JobPost, JobStatus, Offer

@@ -127,7 +127,9 @@ def test_every_model_serializer_is_an_api_model_serializer(serializer_class):
 
 @pytest.mark.parametrize("filterset_class", FILTERSETS, ids=lambda c: f"{c.__module__}.{c.__name__}")
 def test_every_filter_is_bounded(db, filterset_class):
-    filterset = filterset_class(data={}, queryset=filterset_class._meta.model._default_manager.none())
+    # A page's filter may be built for one organization (the approvals page's contract choices).
+    scope = {"organization_id": 0} if "organization_id" in inspect.signature(filterset_class).parameters else {}
+    filterset = filterset_class(data={}, queryset=filterset_class._meta.model._default_manager.none(), **scope)
     problems = []
     for name, f in filterset.filters.items():
         field = f.field

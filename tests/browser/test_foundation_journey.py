@@ -63,6 +63,10 @@ def test_phone_width_keeps_navigation_usable(page, seller_owner, client):
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/")
 
+    menu = page.get_by_role("button", name="Menu")
+    assert not page.get_by_role("link", name="Team", exact=True).is_visible()  # folded behind one button
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true"
     assert page.get_by_role("link", name="Team", exact=True).is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.console_errors == []
