@@ -329,7 +329,7 @@ OUTCOMES = {
 # 90–95 the 5 % tier; three reviews are too few; the week with a critical fail misses it.
 WEEKS = {
     6: ["perfect", "next_steps", "perfect", "no_closing", "perfect", "tone"],
-    5: ["next_steps", "no_greeting", "slow", "no_closing", "no_greeting"],
+    5: ["tone", "no_greeting", "slow", "no_closing", "no_greeting"],
     4: ["next_steps", "perfect", "no_greeting"],
     3: ["perfect", "tone", "personal_data", "perfect", "next_steps"],
     2: ["perfect", "no_closing", "next_steps", "tone"],
