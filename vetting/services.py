@@ -284,7 +284,7 @@ def assessment_submit(
     """Submit every answer at once, before the deadline. The attempt cannot be submitted twice."""
     application = attempt.application
     _require_candidate(actor, application)
-    now = _moment(at)
+    now = at or timezone.now()  # a later ``at`` stands for a late submission (the deadline check below)
     if now < attempt.started_at:
         raise ValidationError("The assessment cannot be submitted before it started.")
     rows = list(attempt.answers.select_related("scenario"))
