@@ -15,10 +15,13 @@ SELLERS = [
     ("Northwind Goods", "northwind-goods", "America/New_York", "owner@northwind.example", "Nora Whitfield"),
     ("Lumen Home", "lumen-home", "Europe/Berlin", "owner@lumenhome.example", "Lukas Brandt"),
 ]
+# (e-mail, name, groups, superuser, what the login is for)
 STAFF = [
-    ("ops@shiftdesk.example", "Olivia Ops", ["ops"], True),
-    ("vetting@shiftdesk.example", "Victor Vetting", ["vetting"], False),
-    ("qa@shiftdesk.example", "Quinn Reviewer", ["qa"], False),
+    ("ops@shiftdesk.example", "Olivia Ops", ["ops"], True, "platform ops staff"),
+    ("vetting@shiftdesk.example", "Victor Vetting", ["vetting"], False, "platform vetting staff"),
+    ("qa@shiftdesk.example", "Quinn Reviewer", ["qa"], False, "platform QA reviewer (reviews, disputes)"),
+    # A second reviewer, so every dispute can be resolved by someone other than the review's grader.
+    ("qa-lead@shiftdesk.example", "Lena Lindqvist", ["qa"], False, "platform QA lead (second reviewer)"),
 ]
 
 
@@ -56,11 +59,11 @@ def seed(out) -> list[tuple[str, str]]:
         defaults={"role": Role.MANAGER},
     )
     logins.append(("seller manager (Northwind Goods)", manager.email))
-    for email, person, groups, superuser in STAFF:
+    for email, person, groups, superuser, role in STAFF:
         staff = _user(email, person, is_staff=True, is_superuser=superuser)
         for group in groups:
             staff.groups.add(Group.objects.get_or_create(name=group)[0])
         _enable_totp(staff)
-        logins.append((f"platform {'/'.join(groups)} staff", email))
+        logins.append((role, email))
     out.write(f"  accounts: {Organization.objects.count()} organizations, {User.objects.count()} users")
     return logins

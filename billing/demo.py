@@ -1,5 +1,13 @@
-"""Demo billing data: invoices paid and unpaid, payouts (one batch sent), QA bonuses earned and missed with the
-reasons, and a one-off bonus. Idempotent: natural keys and the services' own once-only guards."""
+"""Demo billing, made by the billing cycle's own steps over the demo's weeks of time and reviews.
+
+For each past week, oldest first: the beat's issuing step (``cycle.issue``) bills the week's approved and
+resolved timesheets (a disputed or submitted week has nothing final, so nothing is billed for it), then the
+beat's bonus step (``cycle.evaluate_bonuses``) decides the QA bonuses whose dispute window has closed by then
+from the stored reviews; an earned bonus is billed on the next invoice, and so is the seller's one-off bonus.
+Then the older invoices are marked paid by ops, with their payouts and one payout batch sent. Idempotent: the
+services' own once-only guards (one invoice per seller and week, one bonus per contract and period, one payout
+per invoice and freelancer) and natural keys.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +20,33 @@ from django.utils import timezone
 
 from marketplace.models import Contract, ContractStatus
 
-from . import services
-from .bonuses import decide, parse_tiers
-from .models import Bonus, BonusKind, BonusRule, BonusStatus, Invoice, InvoiceStatus, PayoutBatch
-from .sources import ApprovedTime
+from . import cycle, services
+from .models import Bonus, BonusKind, BonusRule, Invoice, InvoiceStatus, PayoutBatch
 
 TIERS = [{"min_iqs": "90", "percent": "5"}, {"min_iqs": "95", "percent": "8"}]
+WEEKS_BACK = 6  # the oldest week the demo's time covers
+PAID_WEEKS = 2  # the oldest invoices, paid by bank transfer; the later ones stay open
+ONE_OFF = "Thank you for covering the holiday rush!"
+ONE_OFF_WEEKS_BACK = 3  # the seller's one-off bonus is given before this week's invoice is issued
 
 
 def _ops():
     User = get_user_model()  # noqa: N806
     return User.objects.filter(Q(groups__name="ops") | Q(is_superuser=True)).order_by("pk").first()
+
+
+def _owner(contract: Contract):
+    membership = contract.organization.memberships.filter(role="owner").select_related("user").first()
+    return membership.user if membership else None
+
+
+def _one_off(contract: Contract) -> None:
+    owner = _owner(contract)
+    if (
+        owner is not None
+        and not Bonus.objects.filter(contract=contract, kind=BonusKind.ONE_OFF, message=ONE_OFF).exists()
+    ):
+        services.bonus_one_off_create(actor=owner, contract=contract, amount=Decimal("25.00"), message=ONE_OFF)
 
 
 def seed(out) -> list[tuple[str, str]]:
@@ -35,72 +59,25 @@ def seed(out) -> list[tuple[str, str]]:
     if not contracts or ops is None:
         out.write("billing: no active contracts yet, skipped")
         return []
-    this_week = services.week_start_of(timezone.now().date())
-    paid_week, open_week = this_week - dt.timedelta(days=21), this_week - dt.timedelta(days=14)
-    hours = [Decimal("32.5"), Decimal("18.25"), Decimal("40"), Decimal("12")]
+    for contract in contracts:
+        owner = _owner(contract)
+        if owner is not None and not BonusRule.objects.filter(contract=contract).exists():
+            services.bonus_rule_set(actor=owner, contract=contract, tiers=TIERS, min_reviews=5)
 
-    # QA bonuses for the paid week, decided with the same rule logic as the beat task (evidence kept).
-    outcomes = [
-        (Decimal("96.4"), [101, 102, 103, 104, 105, 106], 0),
-        (Decimal("97.0"), [107, 108, 109], 0),
-        (Decimal("91.2"), [110, 111, 112, 113, 114], 1),
-    ]
-    for contract, (iqs, reviews, critical), h in zip(contracts, outcomes, hours, strict=False):
-        rule, _ = BonusRule.objects.get_or_create(contract=contract, defaults={"tiers": TIERS, "min_reviews": 5})
-        earnings = (h * contract.pay_rate).quantize(Decimal("0.01"))
-        decision = decide(
-            tiers=parse_tiers(rule.tiers),
-            min_reviews=rule.min_reviews,
-            require_no_critical_fail=rule.require_no_critical_fail,
-            min_schedule_adherence=None,
-            iqs=iqs,
-            review_count=len(reviews),
-            critical_fails=critical,
-            adherence=None,
-            earnings=earnings,
-            currency=contract.currency,
-        )
-        Bonus.objects.get_or_create(
-            contract=contract,
-            kind=BonusKind.RULE,
-            period_start=paid_week - dt.timedelta(days=7),
-            defaults={
-                "status": BonusStatus.EARNED if decision.amount else BonusStatus.MISSED,
-                "amount": decision.amount,
-                "currency": contract.currency,
-                "reason": decision.reason,
-                "evidence": {
-                    "iqs": str(iqs),
-                    "review_ids": reviews,
-                    "critical_fails": critical,
-                    "earnings": str(earnings),
-                    "rule": {"id": rule.pk, "tiers": rule.tiers},
-                },
-            },
-        )
-    Bonus.objects.get_or_create(
-        contract=contracts[0],
-        kind=BonusKind.ONE_OFF,
-        message="Thank you for covering the Black Friday rush!",
-        defaults={
-            "amount": Decimal("25.00"),
-            "currency": contracts[0].currency,
-            "period_start": paid_week,
-            "reason": "Thank you for covering the Black Friday rush!",
-        },
-    )
+    today = timezone.now().date()
+    this_week = services.week_start_of(today)
+    weeks = [this_week - dt.timedelta(weeks=back) for back in range(WEEKS_BACK, 0, -1)]
+    for week in weeks:
+        if week == this_week - dt.timedelta(weeks=ONE_OFF_WEEKS_BACK):
+            _one_off(contracts[0])  # billed on this week's invoice, the latest one the demo issues
+        cycle.issue(week_start=week)
+        # The beat's bonus step as it ran once the week's dispute window had closed (never later than today).
+        cycle.evaluate_bonuses(min(week + dt.timedelta(days=14), today))
 
-    for week in (paid_week, open_week):
-        groups: dict = {}
-        for contract, h in zip(contracts, hours, strict=False):
-            item = ApprovedTime(contract_id=contract.pk, hours=h, source_key=f"demo:{contract.pk}:{week}")
-            groups.setdefault((contract.organization_id, contract.currency), []).append((item, contract))
-        for (org_id, currency), items in groups.items():
-            services._invoice_build(organization_id=org_id, currency=currency, week_start=week, items=items)
-
-    for invoice in Invoice.objects.filter(week_start=paid_week, status=InvoiceStatus.OPEN):
+    paid_weeks = weeks[:PAID_WEEKS]
+    for invoice in Invoice.objects.filter(week_start__in=paid_weeks, status=InvoiceStatus.OPEN).order_by("pk"):
         services.invoice_mark_paid(invoice=invoice, actor=ops, via="manual")
-    for invoice in Invoice.objects.filter(week_start=paid_week, status=InvoiceStatus.PAID):
+    for invoice in Invoice.objects.filter(week_start__in=paid_weeks, status=InvoiceStatus.PAID).order_by("pk"):
         services.payouts_create(invoice_id=invoice.pk)
     if not PayoutBatch.objects.exists():
         batch = services.payout_batch_create(actor=ops)

@@ -269,6 +269,9 @@ def seed(out) -> list[tuple[str, str]]:
 
 
 def _contract(org, profile, job, title: str, pay: Decimal, cap: int) -> Contract:
+    """An accepted offer and its contract, running since Monday seven weeks ago (the demo's weeks of time)."""
+    today = timezone.now().date()
+    started = dt.datetime.combine(today - dt.timedelta(days=today.weekday(), weeks=7), dt.time(0), tzinfo=dt.UTC)
     offer, _ = Offer.objects.get_or_create(
         organization=org,
         freelancer=profile,
@@ -278,10 +281,10 @@ def _contract(org, profile, job, title: str, pay: Decimal, cap: int) -> Contract
             "pay_rate": pay,
             "currency": org.currency,
             "weekly_hour_cap": cap,
-            "start_date": timezone.now().date() - dt.timedelta(days=28),
+            "start_date": started.date(),
             "status": OfferStatus.ACCEPTED,
-            "expires_at": timezone.now() - dt.timedelta(days=21),
-            "responded_at": timezone.now() - dt.timedelta(days=29),
+            "expires_at": started + dt.timedelta(days=5),
+            "responded_at": started - dt.timedelta(days=2),
             "message": "Welcome to the Northwind support team!",
         },
     )
@@ -296,7 +299,7 @@ def _contract(org, profile, job, title: str, pay: Decimal, cap: int) -> Contract
             "currency": org.currency,
             "weekly_hour_cap": cap,
             "starts_on": offer.start_date,
-            "started_at": timezone.now() - dt.timedelta(days=28),
+            "started_at": started,
         },
     )
     if created:

@@ -360,6 +360,16 @@ def import_audit(*, actor: Any, organization: Organization, report: Any) -> None
 # --- reviews
 
 
+def _not_future(now: dt.datetime | None) -> dt.datetime:
+    """The moment a step happens: now, or an earlier moment given by a caller replaying past work."""
+    real = timezone.now()
+    if now is None:
+        return real
+    if now > real:
+        raise ValidationError("A review step cannot happen in the future.")
+    return now
+
+
 def default_rubric_version(*, organization_id: int | None, kind: str = RubricKind.PRODUCTION) -> RubricVersion | None:
     """The organization's own latest published rubric of that kind, else the shared template's."""
     qs = RubricVersion.objects.filter(status=VersionStatus.PUBLISHED, rubric__kind=kind).select_related("rubric")
@@ -384,9 +394,14 @@ def review_start(
     conversation: Conversation,
     rubric_version: RubricVersion | None = None,
     kind: str = ReviewKind.PRODUCTION,
+    now: dt.datetime | None = None,
 ) -> Review:
-    """The actor's review of the conversation: their existing one, or a new draft."""
+    """The actor's review of the conversation: their existing one, or a new draft.
+
+    ``now`` (default: now) is when the review starts; a caller replaying past work (the demo) gives it.
+    """
     _require_reviewer(actor, conversation)
+    now = _not_future(now)
     existing = Review.objects.filter(conversation=conversation, reviewer=actor, kind=kind).first()
     if existing:
         return existing
@@ -397,7 +412,9 @@ def review_start(
         raise ValidationError({"rubric_version": "Only published rubric versions can be used for reviews."})
     if version.rubric.organization_id not in (None, conversation.organization_id):
         raise ValidationError({"rubric_version": "This rubric belongs to another organization."})
-    review = Review(conversation=conversation, rubric_version=version, reviewer=actor, kind=kind)
+    review = Review(
+        conversation=conversation, rubric_version=version, reviewer=actor, kind=kind, created_at=now, updated_at=now
+    )
     review.full_clean()
     try:
         with transaction.atomic():
@@ -498,7 +515,10 @@ def review_save_draft(*, actor: Any, review: Review, grades: dict[str, Grade], c
 
 
 @transaction.atomic
-def review_submit(*, actor: Any, review: Review, grades: dict[str, Grade], comment: str = "") -> Review:
+def review_submit(
+    *, actor: Any, review: Review, grades: dict[str, Grade], comment: str = "", now: dt.datetime | None = None
+) -> Review:
+    now = _not_future(now)
     review = (
         Review.objects.select_for_update(of=("self",))
         .select_related("conversation__freelancer", "conversation__organization", "rubric_version__rubric")
@@ -515,7 +535,9 @@ def review_submit(*, actor: Any, review: Review, grades: dict[str, Grade], comme
     review.critical_fail = result.critical_fail
     review.comment = comment
     review.status = ReviewStatus.SUBMITTED
-    review.submitted_at = review.updated_at = timezone.now()
+    if now < review.created_at:
+        raise ValidationError("A review cannot be submitted before it was started.")
+    review.submitted_at = review.updated_at = now
     review.full_clean()
     review.save()
     rollups.record_change(counted_before)
@@ -569,8 +591,9 @@ def can_dispute(actor: Any, review: Review) -> bool:
 
 
 @transaction.atomic
-def dispute_open(*, actor: Any, review: Review, items: dict[str, str]) -> Dispute:
-    """``items``: {criterion key: why the grade is wrong}. Each comment is required."""
+def dispute_open(*, actor: Any, review: Review, items: dict[str, str], now: dt.datetime | None = None) -> Dispute:
+    """``items``: {criterion key: why the grade is wrong}. Each comment is required. ``now``: when (default now)."""
+    now = _not_future(now)
     review = (
         Review.objects.select_for_update(of=("self",))
         .select_related("conversation__freelancer", "conversation__organization")
@@ -579,7 +602,9 @@ def dispute_open(*, actor: Any, review: Review, items: dict[str, str]) -> Disput
     if not can_dispute(actor, review):
         raise PermissionDenied("Only the freelancer or the seller can dispute this review.")
     deadline = dispute_deadline(review)
-    if deadline is None or timezone.now() > deadline:
+    if deadline is not None and now < review.submitted_at:
+        raise ValidationError("A review cannot be disputed before it was submitted.")
+    if deadline is None or now > deadline:
         raise ValidationError(
             f"The dispute window ({settings.QA_DISPUTE_WINDOW_DAYS} days after submission) has closed."
         )
@@ -597,7 +622,7 @@ def dispute_open(*, actor: Any, review: Review, items: dict[str, str]) -> Disput
     if errors:
         raise ValidationError(errors)
     counted_before = rollups.snapshot(review_ids=[review.pk])
-    dispute = Dispute.objects.create(review=review, raised_by=actor, score_before=review.score)
+    dispute = Dispute.objects.create(review=review, raised_by=actor, score_before=review.score, created_at=now)
     DisputeItem.objects.bulk_create(
         [
             DisputeItem(
@@ -640,7 +665,13 @@ OUTCOMES = (DisputeStatus.ACCEPTED, DisputeStatus.PARTLY_ACCEPTED, DisputeStatus
 
 @transaction.atomic
 def dispute_resolve(
-    *, actor: Any, dispute: Dispute, outcome: str, comment: str, new_values: dict[str, Grade] | None = None
+    *,
+    actor: Any,
+    dispute: Dispute,
+    outcome: str,
+    comment: str,
+    new_values: dict[str, Grade] | None = None,
+    now: dt.datetime | None = None,
 ) -> Dispute:
     """Accept (every disputed criterion gets its new value), partly accept (some do) or reject (none do).
 
@@ -655,6 +686,9 @@ def dispute_resolve(
         raise PermissionDenied("A reviewer other than the original one resolves this dispute.")
     if dispute.status != DisputeStatus.OPEN:
         raise ValidationError("This dispute is already resolved.")
+    now = _not_future(now)
+    if now < dispute.created_at:
+        raise ValidationError("A dispute cannot be resolved before it was opened.")
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:
         errors["outcome"] = ["Choose accept, partly accept or reject."]
@@ -698,13 +732,13 @@ def dispute_resolve(
     if changes:
         result = review_score(_score_items(review))
         review.score, review.critical_fail = result.score, result.critical_fail
-        review.updated_at = timezone.now()
+        review.updated_at = now
         review.save(update_fields=["score", "critical_fail", "updated_at"])
     dispute.status = outcome
     dispute.resolver = actor
     dispute.resolution_comment = comment.strip()
     dispute.score_after = review.score
-    dispute.resolved_at = timezone.now()
+    dispute.resolved_at = now
     dispute.save()
     rollups.record_change(counted_before)
     organization = dispute.review.conversation.organization

@@ -312,6 +312,16 @@ def _who_when(timesheet: Timesheet) -> dict:
     return {"freelancer": timesheet.contract.freelancer.user.display_name, "week_start": timesheet.week_start}
 
 
+def _not_future(now: dt.datetime | None) -> dt.datetime:
+    """The moment a step happens: now, or an earlier moment given by a caller replaying the past (beat, demo)."""
+    real = timezone.now()
+    if now is None:
+        return real
+    if now > real:
+        raise ValidationError("A timesheet step cannot happen in the future.")
+    return now
+
+
 def _state_error(timesheet: Timesheet, verb: str) -> ValidationError:
     current = Timesheet.objects.filter(pk=timesheet.pk).values_list("status", flat=True).first()
     label = TimesheetStatus(current).label.lower() if current else "gone"
@@ -319,18 +329,23 @@ def _state_error(timesheet: Timesheet, verb: str) -> ValidationError:
 
 
 @transaction.atomic
-def timesheet_submit(*, actor: Any, timesheet: Timesheet, auto: bool = False) -> Timesheet:
-    """Lock the week's entries and start the seller's review window. ``auto`` is the week-end job (actor None)."""
+def timesheet_submit(
+    *, actor: Any, timesheet: Timesheet, auto: bool = False, now: dt.datetime | None = None
+) -> Timesheet:
+    """Lock the week's entries and start the seller's review window. ``auto`` is the week-end job (actor None).
+
+    ``now`` is the moment of submission (default: now); the beat job and the demo pass the moment they act at.
+    """
+    now = _not_future(now)
     if not auto:
         if not is_user(actor) or timesheet.contract.freelancer.user_id != actor.pk:
             raise PermissionDenied("Only the contract's freelancer can submit this timesheet.")
-        if timesheet.week_start > week_start_of(timezone.now()):
+        if timesheet.week_start > week_start_of(now):
             raise ValidationError("A week that has not started cannot be submitted.")
     # Lock the freelancer: no entry can be written into this week while we total it.
     FreelancerProfile.objects.select_for_update().filter(pk=timesheet.contract.freelancer_id).first()
     if timesheet.entries.filter(ended_at__isnull=True).exists():
         raise ValidationError("Clock out before submitting this week.")
-    now = timezone.now()
     updated = Timesheet.objects.filter(pk=timesheet.pk, status=TimesheetStatus.OPEN).update(
         status=TimesheetStatus.SUBMITTED,
         submitted_minutes=_total(timesheet),
@@ -351,16 +366,18 @@ def timesheet_submit(*, actor: Any, timesheet: Timesheet, auto: bool = False) ->
     return timesheet
 
 
-def timesheet_approve(*, actor: Any, timesheet: Timesheet, auto: bool = False) -> Timesheet:
+def timesheet_approve(
+    *, actor: Any, timesheet: Timesheet, auto: bool = False, now: dt.datetime | None = None
+) -> Timesheet:
     """Approve the submitted hours. Approving an already approved timesheet changes nothing."""
-    return _approve(actor=actor, timesheet=timesheet, auto=auto)[0]
+    return _approve(actor=actor, timesheet=timesheet, auto=auto, now=now)[0]
 
 
 @transaction.atomic
-def _approve(*, actor: Any, timesheet: Timesheet, auto: bool) -> tuple[Timesheet, bool]:
+def _approve(*, actor: Any, timesheet: Timesheet, auto: bool, now: dt.datetime | None = None) -> tuple[Timesheet, bool]:
     if not auto:
         _require_manager(actor, timesheet.contract)
-    now = timezone.now()
+    now = _not_future(now)
     qs = Timesheet.objects.filter(pk=timesheet.pk, status=TimesheetStatus.SUBMITTED)
     if auto:
         qs = qs.filter(review_due_at__lte=now)
@@ -389,8 +406,11 @@ def _approve(*, actor: Any, timesheet: Timesheet, auto: bool) -> tuple[Timesheet
 
 
 @transaction.atomic
-def timesheet_dispute(*, actor: Any, timesheet: Timesheet, disputed_minutes: int, reason: str) -> Timesheet:
+def timesheet_dispute(
+    *, actor: Any, timesheet: Timesheet, disputed_minutes: int, reason: str, now: dt.datetime | None = None
+) -> Timesheet:
     _require_manager(actor, timesheet.contract)
+    now = _not_future(now)
     reason = (reason or "").strip()
     errors = {}
     if not reason:
@@ -406,7 +426,7 @@ def timesheet_dispute(*, actor: Any, timesheet: Timesheet, disputed_minutes: int
         status=TimesheetStatus.DISPUTED,
         disputed_minutes=disputed_minutes,
         dispute_reason=reason,
-        disputed_at=timezone.now(),
+        disputed_at=now,
         disputed_by=actor if is_user(actor) else None,
     )
     if not updated:
@@ -424,15 +444,16 @@ def timesheet_dispute(*, actor: Any, timesheet: Timesheet, disputed_minutes: int
 
 
 @transaction.atomic
-def timesheet_respond(*, actor: Any, timesheet: Timesheet, response: str) -> Timesheet:
+def timesheet_respond(*, actor: Any, timesheet: Timesheet, response: str, now: dt.datetime | None = None) -> Timesheet:
     """The freelancer's answer to a dispute."""
+    now = _not_future(now)
     if not is_user(actor) or timesheet.contract.freelancer.user_id != actor.pk:
         raise PermissionDenied("Only the contract's freelancer can answer this dispute.")
     response = (response or "").strip()
     if not response:
         raise ValidationError({"response": "Write your answer to the dispute."})
     updated = Timesheet.objects.filter(pk=timesheet.pk, status=TimesheetStatus.DISPUTED).update(
-        freelancer_response=response, responded_at=timezone.now()
+        freelancer_response=response, responded_at=now
     )
     if not updated:
         raise _state_error(timesheet, "answered")
@@ -448,9 +469,12 @@ def timesheet_respond(*, actor: Any, timesheet: Timesheet, response: str) -> Tim
 
 
 @transaction.atomic
-def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_minutes: int, note: str) -> Timesheet:
+def timesheet_resolve(
+    *, actor: Any, timesheet: Timesheet, approved_minutes: int, note: str, now: dt.datetime | None = None
+) -> Timesheet:
     """Close a dispute with the hours finally approved (between submitted − disputed and submitted)."""
     _require_manager(actor, timesheet.contract)
+    now = _not_future(now)
     current = _refresh(timesheet)
     note = (note or "").strip()
     errors = {}
@@ -470,7 +494,7 @@ def timesheet_resolve(*, actor: Any, timesheet: Timesheet, approved_minutes: int
         status=TimesheetStatus.RESOLVED,
         approved_minutes=approved_minutes,
         resolution_note=note,
-        resolved_at=timezone.now(),
+        resolved_at=now,
         resolved_by=actor if is_user(actor) else None,
     )
     if not updated:
@@ -519,7 +543,7 @@ def timesheets_auto_submit(*, now: dt.datetime | None = None) -> int:
     ):
         timesheet = Timesheet.objects.select_related("contract").get(pk=pk)
         try:
-            timesheet_submit(actor=None, timesheet=timesheet, auto=True)
+            timesheet_submit(actor=None, timesheet=timesheet, auto=True, now=now)
             done += 1
         except ValidationError:
             continue
@@ -534,7 +558,7 @@ def timesheets_auto_approve(*, now: dt.datetime | None = None) -> int:
     for pk in due.values_list("pk", flat=True):
         timesheet = Timesheet.objects.select_related("contract").get(pk=pk)
         try:
-            done += int(_approve(actor=None, timesheet=timesheet, auto=True)[1])
+            done += int(_approve(actor=None, timesheet=timesheet, auto=True, now=now)[1])
         except ValidationError:
             continue
     return done

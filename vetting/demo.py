@@ -1,12 +1,15 @@
 """Demo vetting data: a scenario bank, the Vetting rubric, interview slots and applications at every stage.
 
+Each candidate is taken through the vetting services step by step, each step at its moment in the past (the
+services take ``now``): an interview is booked before it takes place, and its scorecard comes after it.
+
 Idempotent: scenarios and candidates are keyed by title / e-mail, and a candidate who already has an
 application is left alone, so running it twice changes nothing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -108,57 +111,80 @@ def _publish_slots(staff: User) -> None:
             services.interview_slot_publish(actor=staff, starts_at=base + timedelta(days=day, hours=hour))
 
 
-def _spread_history(application: Application, days_ago: int) -> None:
-    """Demo only: give the application a believable past (hours to days per stage) instead of one instant."""
-    from .models import StageResult
+# A realistic reply to each scenario (by title), as a strong candidate writes it.
+ANSWERS = {
+    "Parcel marked delivered, never arrived": "Hi, I'm so sorry — a missing birthday present is the last thing you "
+    "need. USPS shows the parcel delivered two days ago, so please check with neighbours and around the porch "
+    "first; meanwhile I've opened a trace with USPS. If it hasn't turned up by tomorrow noon, I'll ship a "
+    "replacement by express so it arrives before Saturday, at no cost to you.",
+    "Buyer threatens an A-to-z claim": "Hello, I understand the wait is frustrating. The carrier reports a weather "
+    "delay and the parcel is moving again: the new estimate is Thursday. If it hasn't arrived by Friday I will "
+    "refund you in full straight away, no claim needed. I'll check the tracking tomorrow and write to you.",
+    "Angry buyer, wrong colour": "I'm sorry — you ordered navy and received black, twice, and that's on us. A navy "
+    "hoodie in size M leaves today by express; keep the black one or donate it. I've also flagged the listing so "
+    "the warehouse checks the colour before packing.",
+    "Refund requested after the return window": "Thanks for letting us know. The blender was delivered 47 days ago "
+    "and our return window is 30 days, so I can't offer a refund for a change of mind. What I can do: the "
+    "manufacturer's quiet-mode tips are in the manual on page 6, and if it develops a fault it is covered by "
+    "the one-year warranty.",
+    "Damaged item on arrival": "I'm really sorry the lamp arrived smashed. Could you send a photo of the lamp and "
+    "the box? As soon as I have it, I'll send a replacement or refund you in full — your choice — and you "
+    "won't need to return the broken one.",
+    "Buyer asks for the seller's phone number": "I'd love to sort this out quickly, but marketplace rules don't "
+    "allow us to share phone numbers or move the conversation elsewhere. Reply here with what's wrong and I'll "
+    "answer within a few hours — everything stays on record to protect your order.",
+}
 
-    at = timezone.now() - timedelta(days=days_ago)
-    decided = application.decided_at is not None
-    Application.objects.filter(pk=application.pk).update(submitted_at=at)
-    for n, result in enumerate(StageResult.objects.filter(application=application).order_by("started_at", "pk")):
-        started = at
-        if result.finished_at:
-            at = started + timedelta(hours=18 + 11 * n + days_ago)
-        StageResult.objects.filter(pk=result.pk).update(
-            started_at=started, finished_at=at if result.finished_at else None
-        )
-    Application.objects.filter(pk=application.pk).update(stage_entered_at=at, decided_at=at if decided else None)
 
-
-def _drive(profile: FreelancerProfile, target: str, staff: User) -> None:
+def _drive(profile: FreelancerProfile, target: str, staff: User, days_ago: int) -> None:
+    """Take one candidate through the stages up to ``target``, each step at its moment in the past."""
     user = profile.user
-    app = services.application_submit(actor=user, profile=profile)
+    t0 = (timezone.now() - timedelta(days=days_ago)).replace(hour=8, minute=0, second=0, microsecond=0)
+
+    def at(days: float, hours: float = 0) -> datetime:
+        return t0 + timedelta(days=days, hours=hours)
+
+    app = services.application_submit(actor=user, profile=profile, now=at(0))
     if target == "profile_screen":
         return
     if target == "rejected":
-        services.profile_screen_judge(actor=staff, application=app, score=45, notes="Thin support experience.")
+        services.profile_screen_judge(
+            actor=staff, application=app, score=45, notes="Thin support experience.", now=at(1)
+        )
         services.application_reject(
             actor=staff,
             application=Application.objects.get(pk=app.pk),
             reason="profile",
             notes="Add concrete support examples to your bio before reapplying.",
+            now=at(1, 1),
         )
         return
-    services.profile_screen_judge(actor=staff, application=app, score=80, notes="Complete profile, good fit.")
+    services.profile_screen_judge(
+        actor=staff, application=app, score=80, notes="Complete profile, good fit.", now=at(1)
+    )
     if target == "assessment":
         return
-    attempt = services.assessment_start(actor=user, application=app)
-    replies = {
-        a.scenario_id: "Hi, I'm sorry about this. I have checked your order and here is what I will do for you…"
-        for a in attempt.answers.all()
-    }
-    services.assessment_submit(actor=user, attempt=attempt, answers=replies)
+    attempt = services.assessment_start(actor=user, application=app, now=at(1, 3))
+    replies = {a.scenario_id: ANSWERS.get(a.scenario.title, "") for a in attempt.answers.select_related("scenario")}
+    services.assessment_submit(actor=user, attempt=attempt, answers=replies, at=at(1, 3.75))
     if target == "assessment_done":
         return
-    services.assessment_grade(actor=staff, application=app, values=GRADES, notes="Warm and policy-safe.")
-    services.interview_slot_book(actor=user, application=app, slot=_free_slot())
-    if target == "interview":
+    services.assessment_grade(actor=staff, application=app, values=GRADES, notes="Warm and policy-safe.", now=at(2))
+    if target == "interview":  # booked for a slot still to come
+        services.interview_slot_book(actor=user, application=app, slot=_free_slot(), now=at(2, 4))
         return
-    services.interview_scorecard_submit(actor=staff, application=app, ratings=RATINGS)
+    slot = services.interview_slot_publish(actor=staff, starts_at=at(4, 1), now=at(2, 1))
+    services.interview_slot_book(actor=user, application=app, slot=slot, now=at(2, 4))
+    services.interview_scorecard_submit(actor=staff, application=app, ratings=RATINGS, now=at(4, 2))
     if target == "checks":
         return
     services.checks_record(
-        actor=staff, application=app, identity_confirmed=True, tax_form="w8ben", payout_method_set=True
+        actor=staff,
+        application=app,
+        identity_confirmed=True,
+        tax_form="w8ben",
+        payout_method_set=True,
+        now=at(5),
     )
     for n, relation in enumerate(["former team lead", "previous client"]):
         services.reference_add(
@@ -167,11 +193,14 @@ def _drive(profile: FreelancerProfile, target: str, staff: User) -> None:
             name=f"Reference {n + 1} for {user.display_name}",
             relationship=relation,
             contact=f"ref{n + 1}.{user.email}",
+            now=at(5, 2 + n),
         )
-    services.checks_complete(actor=staff, application=app)
+    services.checks_complete(actor=staff, application=app, now=at(6))
     if target == "decision":
         return
-    services.application_approve(actor=staff, application=Application.objects.get(pk=app.pk), notes="Welcome!")
+    services.application_approve(
+        actor=staff, application=Application.objects.get(pk=app.pk), notes="Welcome!", now=at(7)
+    )
 
 
 @transaction.atomic
@@ -184,11 +213,10 @@ def seed(out) -> list[tuple[str, str]]:
         )
     grading.vetting_rubric_version(actor=staff)
     _publish_slots(staff)
-    for email, name, tz, country, headline, rate, target in CANDIDATES:
+    for n, (email, name, tz, country, headline, rate, target) in enumerate(CANDIDATES):
         profile = _profile(email, name, tz, country, headline, rate)
         if not Application.objects.filter(freelancer=profile).exists():
-            _drive(profile, target, staff)
-            _spread_history(Application.objects.get(freelancer=profile), days_ago=4 + 2 * len(target))
+            _drive(profile, target, staff, days_ago=12 + 3 * n)  # applied 12 to 33 days ago
     _publish_slots(staff)
     by_stage = {s: Application.objects.filter(status="open", stage=s).count() for s in Stage.values}
     out.write(

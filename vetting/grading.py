@@ -193,7 +193,9 @@ def assessment_conversation_create(*, attempt) -> int:
     return conversation.pk
 
 
-def assessment_review_submit(*, attempt, reviewer, values: dict[str, int | None], comment: str = "") -> GradedReview:
+def assessment_review_submit(
+    *, attempt, reviewer, values: dict[str, int | None], comment: str = "", now=None
+) -> GradedReview:
     """Record the reviewer's grades as a submitted QA review of kind "vetting" and score it."""
     from qa_scoring.models import CriterionScore, Review, ReviewKind, ReviewStatus
 
@@ -213,7 +215,7 @@ def assessment_review_submit(*, attempt, reviewer, values: dict[str, int | None]
     if errors:
         raise ValidationError(errors)
     result = review_score(items)
-    now = timezone.now()
+    now = now or timezone.now()
     review = Review.objects.create(
         conversation_id=attempt.conversation_id,
         rubric_version=criteria[0].version,
@@ -223,6 +225,7 @@ def assessment_review_submit(*, attempt, reviewer, values: dict[str, int | None]
         score=result.score,
         critical_fail=result.critical_fail,
         comment=comment,
+        created_at=now,
         submitted_at=now,
         updated_at=now,
     )

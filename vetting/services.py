@@ -69,6 +69,16 @@ def _score(value: Any, field: str = "score") -> Decimal:
     return value.quantize(CENT)
 
 
+def _moment(now: datetime | None) -> datetime:
+    """When a step happens: now, or an earlier moment given by a caller replaying past work (the demo)."""
+    real = timezone.now()
+    if now is None:
+        return real
+    if now > real:
+        raise ValidationError("A vetting step cannot happen in the future.")
+    return now
+
+
 def _audit(actor: Any, action: str, application: Application, **data: Any) -> None:
     audit_record(actor=actor, action=f"vetting.{action}", target=application, data=data)
 
@@ -96,7 +106,7 @@ def reapply_blocked_until(profile: FreelancerProfile, *, today: date | None = No
 
 
 @transaction.atomic
-def application_submit(*, actor: Any, profile: FreelancerProfile) -> Application:
+def application_submit(*, actor: Any, profile: FreelancerProfile, now: datetime | None = None) -> Application:
     """Submit the completed profile. Starts the profile screen and records its automatic checks."""
     if not is_user(actor) or profile.user_id != actor.pk:
         raise PermissionDenied("You can only apply with your own profile.")
@@ -109,7 +119,7 @@ def application_submit(*, actor: Any, profile: FreelancerProfile) -> Application
     blocked = reapply_blocked_until(profile)
     if blocked:
         raise ValidationError(f"You can apply again from {blocked:%d %B %Y}.")
-    now = timezone.now()
+    now = _moment(now)
     application = Application(freelancer=profile, submitted_at=now, stage_entered_at=now)
     application.full_clean(validate_constraints=False)
     try:
@@ -147,7 +157,7 @@ def _finish_stage(
     The application row moves with a conditional update (``stage=stage``), so a stage that was already
     finished — by a concurrent reviewer, or earlier — is refused rather than silently reopened.
     """
-    now = at or timezone.now()
+    now = _moment(at)
     score = _score(score)
     mark = pass_mark_for(stage)
     passed = score >= mark and not forced_fail_reason
@@ -188,7 +198,9 @@ def _finish_stage(
 
 
 @transaction.atomic
-def profile_screen_judge(*, actor: Any, application: Application, score: Any, notes: str = "") -> StageResult:
+def profile_screen_judge(
+    *, actor: Any, application: Application, score: Any, notes: str = "", now: datetime | None = None
+) -> StageResult:
     """The reviewer's judgement on top of the automatic checks. Failed automatic checks fail the stage."""
     require_vetting_staff(actor)
     result = StageResult.objects.filter(application=application, stage=Stage.PROFILE_SCREEN).first()
@@ -200,6 +212,7 @@ def profile_screen_judge(*, actor: Any, application: Application, score: Any, no
         score=score,
         notes=notes,
         forced_fail_reason="; ".join(failed),
+        at=now,
     )
 
 
@@ -239,7 +252,7 @@ def _draw(count: int) -> list[Scenario]:
 
 
 @transaction.atomic
-def assessment_start(*, actor: Any, application: Application) -> AssessmentAttempt:
+def assessment_start(*, actor: Any, application: Application, now: datetime | None = None) -> AssessmentAttempt:
     """Start the one attempt: draw the scenarios and start the clock."""
     _require_candidate(actor, application)
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -251,7 +264,7 @@ def assessment_start(*, actor: Any, application: Application) -> AssessmentAttem
     scenarios = _draw(count)
     if len(scenarios) < count:
         raise ValidationError("The assessment is not ready yet. Please try again later.")
-    now = timezone.now()
+    now = _moment(now)
     attempt = AssessmentAttempt.objects.create(
         application=application,
         started_at=now,
@@ -271,7 +284,9 @@ def assessment_submit(
     """Submit every answer at once, before the deadline. The attempt cannot be submitted twice."""
     application = attempt.application
     _require_candidate(actor, application)
-    now = at or timezone.now()
+    now = at or timezone.now()  # a later ``at`` stands for a late submission (the deadline check below)
+    if now < attempt.started_at:
+        raise ValidationError("The assessment cannot be submitted before it started.")
     rows = list(attempt.answers.select_related("scenario"))
     errors = {}
     for row in rows:
@@ -297,7 +312,12 @@ def assessment_submit(
 
 @transaction.atomic
 def assessment_grade(
-    *, actor: Any, application: Application, values: dict[str, int | None], notes: str = ""
+    *,
+    actor: Any,
+    application: Application,
+    values: dict[str, int | None],
+    notes: str = "",
+    now: datetime | None = None,
 ) -> StageResult:
     """Grade the answers against the published Vetting rubric; the stage score is that review's score.
 
@@ -320,8 +340,11 @@ def assessment_grade(
             score=Decimal(0),
             notes=notes,
             forced_fail_reason="not submitted before the deadline",
+            at=now,
         )
-    review = grading.assessment_review_submit(attempt=attempt, reviewer=actor, values=values, comment=notes)
+    review = grading.assessment_review_submit(
+        attempt=attempt, reviewer=actor, values=values, comment=notes, now=_moment(now)
+    )
     AssessmentAttempt.objects.filter(pk=attempt.pk).update(review_id=review.review_id)
     return _finish_stage(
         actor=actor,
@@ -330,6 +353,7 @@ def assessment_grade(
         score=review.score,
         notes=notes,
         forced_fail_reason="critical criterion failed" if review.critical_fail else "",
+        at=now,
     )
 
 
@@ -337,9 +361,11 @@ def assessment_grade(
 
 
 @transaction.atomic
-def interview_slot_publish(*, actor: Any, starts_at: datetime, duration_minutes: int = 30) -> InterviewSlot:
+def interview_slot_publish(
+    *, actor: Any, starts_at: datetime, duration_minutes: int = 30, now: datetime | None = None
+) -> InterviewSlot:
     require_vetting_staff(actor)
-    if starts_at <= timezone.now():
+    if starts_at <= _moment(now):
         raise ValidationError({"starts_at": "Choose a time in the future."})
     slot = InterviewSlot(interviewer=actor, starts_at=starts_at, duration_minutes=duration_minutes)
     slot.full_clean(validate_constraints=False)
@@ -353,7 +379,9 @@ def interview_slot_publish(*, actor: Any, starts_at: datetime, duration_minutes:
 
 
 @transaction.atomic
-def interview_slot_book(*, actor: Any, application: Application, slot: InterviewSlot) -> InterviewSlot:
+def interview_slot_book(
+    *, actor: Any, application: Application, slot: InterviewSlot, now: datetime | None = None
+) -> InterviewSlot:
     """Book one free future slot. The claim is a conditional update, so two candidates cannot share one."""
     _require_candidate(actor, application)
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -361,7 +389,7 @@ def interview_slot_book(*, actor: Any, application: Application, slot: Interview
         raise ValidationError("Interviews are booked at the interview stage.")
     if InterviewSlot.objects.filter(application=application).exists():
         raise ValidationError("You have already booked an interview.")
-    now = timezone.now()
+    now = _moment(now)
     if slot.starts_at <= now:
         raise ValidationError("That slot has already passed; pick another.")
     try:
@@ -386,7 +414,12 @@ def scorecard_score(ratings: dict[str, int]) -> Decimal:
 
 @transaction.atomic
 def interview_scorecard_submit(
-    *, actor: Any, application: Application, ratings: dict[str, int], notes: dict[str, str] | None = None
+    *,
+    actor: Any,
+    application: Application,
+    ratings: dict[str, int],
+    notes: dict[str, str] | None = None,
+    now: datetime | None = None,
 ) -> StageResult:
     require_vetting_staff(actor)
     if not InterviewSlot.objects.filter(application=application).exists():
@@ -408,7 +441,9 @@ def interview_scorecard_submit(
         stage=Stage.INTERVIEW,
         score=scorecard_score(ratings),
         notes=" · ".join(f"{label}: {notes[key]}" for key, label in SCORECARD_CRITERIA if notes.get(key)),
+        at=now,
     )
+    card.created_at = _moment(now)
     card.save()
     return result
 
@@ -425,7 +460,13 @@ def _at_checks(application: Application) -> Application:
 
 @transaction.atomic
 def checks_record(
-    *, actor: Any, application: Application, identity_confirmed: bool, tax_form: str, payout_method_set: bool
+    *,
+    actor: Any,
+    application: Application,
+    identity_confirmed: bool,
+    tax_form: str,
+    payout_method_set: bool,
+    now: datetime | None = None,
 ) -> Application:
     require_vetting_staff(actor)
     application = _at_checks(application)
@@ -434,7 +475,7 @@ def checks_record(
     changes = {}
     if identity_confirmed and application.identity_confirmed_at is None:
         application.identity_confirmed_by = actor
-        application.identity_confirmed_at = timezone.now()
+        application.identity_confirmed_at = _moment(now)
         changes["identity_confirmed"] = True
     if tax_form != application.tax_form:
         application.tax_form = tax_form
@@ -452,7 +493,14 @@ def checks_record(
 
 @transaction.atomic
 def reference_add(
-    *, actor: Any, application: Application, name: str, relationship: str, contact: str, notes: str = ""
+    *,
+    actor: Any,
+    application: Application,
+    name: str,
+    relationship: str,
+    contact: str,
+    notes: str = "",
+    now: datetime | None = None,
 ) -> Reference:
     require_vetting_staff(actor)
     application = _at_checks(application)
@@ -463,6 +511,7 @@ def reference_add(
         contact=contact.strip(),
         notes=notes.strip(),
         recorded_by=actor,
+        created_at=_moment(now),
     )
     ref.full_clean(validate_constraints=False)
     try:
@@ -489,14 +538,16 @@ def checks_missing(application: Application) -> list[str]:
 
 
 @transaction.atomic
-def checks_complete(*, actor: Any, application: Application, notes: str = "") -> StageResult:
+def checks_complete(
+    *, actor: Any, application: Application, notes: str = "", now: datetime | None = None
+) -> StageResult:
     """Pass the checks stage when everything is on file; otherwise say what is missing."""
     require_vetting_staff(actor)
     application = _at_checks(application)
     missing = checks_missing(application)
     if missing:
         raise ValidationError(f"Checks are not complete: {', '.join(missing)}.")
-    return _finish_stage(actor=actor, application=application, stage=Stage.CHECKS, score=HUNDRED, notes=notes)
+    return _finish_stage(actor=actor, application=application, stage=Stage.CHECKS, score=HUNDRED, notes=notes, at=now)
 
 
 @transaction.atomic
@@ -532,8 +583,10 @@ def weighted_vetting_score(scores: dict[str, Decimal]) -> Decimal:
     return quantize_score(earned / total)
 
 
-def _close_decision(*, actor: Any, application: Application, status: str, **fields: Any) -> Application:
-    now = timezone.now()
+def _close_decision(
+    *, actor: Any, application: Application, status: str, now: datetime | None = None, **fields: Any
+) -> Application:
+    now = _moment(now)
     done = Application.objects.filter(pk=application.pk, status=ApplicationStatus.OPEN, stage=Stage.DECISION).update(
         status=status, decided_at=now, decided_by=actor, **fields
     )
@@ -551,7 +604,9 @@ def _close_decision(*, actor: Any, application: Application, status: str, **fiel
 
 
 @transaction.atomic
-def application_approve(*, actor: Any, application: Application, notes: str = "") -> Application:
+def application_approve(
+    *, actor: Any, application: Application, notes: str = "", now: datetime | None = None
+) -> Application:
     require_vetting_staff(actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if not application.is_open or application.stage != Stage.DECISION:
@@ -570,6 +625,7 @@ def application_approve(*, actor: Any, application: Application, notes: str = ""
         status=ApplicationStatus.APPROVED,
         vetting_score=score,
         decision_notes=notes,
+        now=now,
     )
     _set_profile_vetting(
         profile=application.freelancer,
@@ -585,7 +641,13 @@ def application_approve(*, actor: Any, application: Application, notes: str = ""
 
 @transaction.atomic
 def application_reject(
-    *, actor: Any, application: Application, reason: str, notes: str = "", reapply_after: date | None = None
+    *,
+    actor: Any,
+    application: Application,
+    reason: str,
+    notes: str = "",
+    reapply_after: date | None = None,
+    now: datetime | None = None,
 ) -> Application:
     require_vetting_staff(actor)
     if reason not in RejectionReason.values:
@@ -601,6 +663,7 @@ def application_reject(
         rejection_reason=reason,
         decision_notes=notes,
         reapply_after=reapply_after,
+        now=now,
     )
     _set_profile_vetting(
         profile=application.freelancer,

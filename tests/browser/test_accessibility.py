@@ -169,7 +169,7 @@ def _paths():
         "contract": f"/marketplace/contracts/{Contract.objects.order_by('pk').first().pk}/",
         "bonus rule": f"/billing/contracts/{active.pk}/bonus-rule/",
         "timesheet": f"/time/timesheets/{Timesheet.objects.get(status='submitted').pk}/",
-        "invoice": f"/billing/invoices/{Invoice.objects.get(status='open').pk}/",
+        "invoice": f"/billing/invoices/{Invoice.objects.filter(status='open').order_by('pk').first().pk}/",
         "playbook": playbook.url,
         "sop": SOPPage.objects.live().descendant_of(playbook).order_by("path").first().url,
         "review": f"/qa/reviews/{review.pk}/",
