@@ -13,29 +13,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import _user
-from accounts.models import Organization
+from accounts.models import Membership, Organization, Role
 
-from .matching.index import match_index_refresh
+from . import services
 from .models import (
-    AvailabilityWindow,
     Channel,
     Contract,
-    CoverageWindow,
     FreelancerProfile,
-    JobLanguage,
     JobPost,
-    JobSkill,
     JobStatus,
     Language,
     Offer,
-    OfferStatus,
-    ProfileLanguage,
-    ProfileSkill,
     Skill,
     Tool,
     VettingStatus,
 )
-from .services import bill_rate_for
 
 # (region, timezone, country, native language code, first names, last names, rate range in cents)
 REGIONS = [
@@ -152,19 +144,31 @@ def _profile(
     )
     if not created and profile.skills.exists():
         return profile
+    # The freelancer fills in their own profile, through the same services as the profile editor.
     for skill in rng.sample(skills, rng.randrange(3, 7)):
-        ProfileSkill.objects.get_or_create(profile=profile, skill=skill, defaults={"level": rng.randrange(1, 4)})
-    ProfileLanguage.objects.get_or_create(
-        profile=profile, language=languages["en"], defaults={"level": rng.choice([4, 5, 5, 6])}
-    )
-    ProfileLanguage.objects.get_or_create(profile=profile, language=languages[native], defaults={"level": 6})
+        services.profile_skill_set(profile=profile, actor=user, skill=skill, level=rng.randrange(1, 4))
+    services.profile_language_set(profile=profile, actor=user, language=languages["en"], level=rng.choice([4, 5, 5, 6]))
+    services.profile_language_set(profile=profile, actor=user, language=languages[native], level=6)
     start, end = rng.choice(SHIFTS)
+    have = set(profile.windows.values_list("weekday", "start", "end"))
     for day in range(5) if rng.random() < 0.8 else range(7):
-        AvailabilityWindow.objects.get_or_create(profile=profile, weekday=day, start=_t(start), end=_t(end))
-    profile.channels.set(rng.sample(channels, rng.randrange(1, 4)))
-    profile.tools.set(rng.sample(tools, rng.randrange(1, 4)))
-    match_index_refresh(profile=profile)
-    return profile
+        if (day, _t(start), _t(end)) not in have:
+            services.profile_window_add(profile=profile, actor=user, weekday=day, start=_t(start), end=_t(end))
+    chosen_channels = rng.sample(channels, rng.randrange(1, 4))
+    chosen_tools = rng.sample(tools, rng.randrange(1, 4))
+    return services.freelancer_profile_update(
+        profile=profile,
+        actor=user,
+        headline=profile.headline,
+        bio=profile.bio,
+        timezone_name=profile.timezone,
+        country=profile.country,
+        hourly_rate=profile.hourly_rate,
+        currency=profile.currency,
+        hours_per_week=profile.hours_per_week,
+        channels=chosen_channels,
+        tools=chosen_tools,
+    )
 
 
 JOBS = [
@@ -226,30 +230,26 @@ def seed(out) -> list[tuple[str, str]]:
         org = Organization.objects.filter(slug=slug).first()
         if org is None:
             continue
-        job, created = JobPost.objects.get_or_create(
-            organization=org,
-            role=role,
-            defaults={
-                "timezone": tz,
-                "description": f"{org.name} is looking for a reliable support agent.",
-                "hours_per_week": hours,
-                "rate_min": Decimal(lo),
-                "rate_max": Decimal(hi),
-                "start_date": timezone.now().date() + dt.timedelta(days=14),
-                "status": JobStatus.OPEN,
-            },
-        )
-        if created:
-            for s in required:
-                JobSkill.objects.create(job=job, skill=Skill.objects.get(slug=s), required=True)
-            for s in nice:
-                JobSkill.objects.create(job=job, skill=Skill.objects.get(slug=s), required=False)
-            for code, level in langs:
-                JobLanguage.objects.create(job=job, language=languages[code], min_level=level)
-            for day, start, end in windows:
-                CoverageWindow.objects.create(job=job, weekday=day, start=_t(start), end=_t(end))
-            job.channels.set(Channel.objects.filter(slug__in=chans))
-            job.tools.set(Tool.objects.filter(slug__in=tls))
+        job = JobPost.objects.filter(organization=org, role=role).order_by("pk").first()
+        if job is None:
+            spec = services.JobSpec(
+                role=role,
+                description=f"{org.name} is looking for a reliable support agent.",
+                timezone_name=tz,
+                hours_per_week=hours,
+                rate_min=Decimal(lo),
+                rate_max=Decimal(hi),
+                currency=org.currency,
+                start_date=timezone.now().date() + dt.timedelta(days=14),
+                status=JobStatus.OPEN,
+                required_skills=[Skill.objects.get(slug=s) for s in required],
+                nice_skills=[Skill.objects.get(slug=s) for s in nice],
+                languages=[(languages[code], level) for code, level in langs],
+                windows=[(day, _t(start), _t(end)) for day, start, end in windows],
+                channels=list(Channel.objects.filter(slug__in=chans)),
+                tools=list(Tool.objects.filter(slug__in=tls)),
+            )
+            job = services.job_post_create(actor=_owner(org), organization=org, spec=spec)
         jobs[role] = job
 
     northwind = Organization.objects.filter(slug="northwind-goods").first()
@@ -268,58 +268,51 @@ def seed(out) -> list[tuple[str, str]]:
     return [("freelancer (active contract with Northwind Goods)", "maria@freelancers.example")]
 
 
+def _owner(org: Organization):
+    """The seller's owner, who posts the demo jobs and sends the demo offers."""
+    membership = Membership.objects.filter(organization=org, role=Role.OWNER).select_related("user").order_by("pk")
+    return membership.first().user
+
+
 def _contract(org, profile, job, title: str, pay: Decimal, cap: int) -> Contract:
-    """An accepted offer and its contract, running since Monday seven weeks ago (the demo's weeks of time)."""
+    """An offer sent by the seller's owner and accepted by the freelancer on Monday seven weeks ago (00:00 UTC).
+
+    The contract starts at that acceptance, so the demo has its weeks of time; its bill rate comes from the service.
+    """
+    contract = Contract.objects.filter(organization=org, freelancer=profile, title=title).order_by("pk").first()
+    if contract is not None:
+        return contract
     today = timezone.now().date()
     started = dt.datetime.combine(today - dt.timedelta(days=today.weekday(), weeks=7), dt.time(0), tzinfo=dt.UTC)
-    offer, _ = Offer.objects.get_or_create(
-        organization=org,
-        freelancer=profile,
-        title=title,
-        defaults={
-            "job": job,
-            "pay_rate": pay,
-            "currency": org.currency,
-            "weekly_hour_cap": cap,
-            "start_date": started.date(),
-            "status": OfferStatus.ACCEPTED,
-            "expires_at": started + dt.timedelta(days=5),
-            "responded_at": started - dt.timedelta(days=2),
-            "message": "Welcome to the Northwind support team!",
-        },
-    )
-    contract, created = Contract.objects.get_or_create(
-        organization=org,
-        freelancer=profile,
-        title=title,
-        defaults={
-            "offer": offer,
-            "pay_rate": pay,
-            "bill_rate": bill_rate_for(pay),
-            "currency": org.currency,
-            "weekly_hour_cap": cap,
-            "starts_on": offer.start_date,
-            "started_at": started,
-        },
-    )
-    if created:
-        match_index_refresh(profile=profile)  # committed hours count the new active contract
-    return contract
+    offer = Offer.objects.filter(organization=org, freelancer=profile, title=title).order_by("pk").first()
+    if offer is None:
+        offer = services.offer_create(
+            actor=_owner(org),
+            organization=org,
+            freelancer=profile,
+            title=title,
+            pay_rate=pay,
+            weekly_hour_cap=cap,
+            start_date=started.date(),
+            job=job,
+            message="Welcome to the Northwind support team!",
+            now=started - dt.timedelta(days=2),
+        )
+    return services.offer_accept(offer=offer, actor=profile.user, now=started)
 
 
 def _pending_offer(org, profile, job, title: str) -> Offer:
-    offer, _ = Offer.objects.get_or_create(
+    offer = Offer.objects.filter(organization=org, freelancer=profile, title=title).order_by("pk").first()
+    if offer is not None:
+        return offer
+    return services.offer_create(
+        actor=_owner(org),
         organization=org,
         freelancer=profile,
         title=title,
-        defaults={
-            "job": job,
-            "pay_rate": profile.hourly_rate or Decimal("10.00"),
-            "currency": org.currency,
-            "weekly_hour_cap": min(16, profile.hours_per_week or 16),
-            "start_date": timezone.now().date() + dt.timedelta(days=14),
-            "expires_at": timezone.now() + dt.timedelta(days=7),
-            "message": "We liked your profile. Would you join us?",
-        },
+        pay_rate=profile.hourly_rate or Decimal("10.00"),
+        weekly_hour_cap=min(16, profile.hours_per_week or 16),
+        start_date=timezone.now().date() + dt.timedelta(days=14),
+        job=job,
+        message="We liked your profile. Would you join us?",
     )
-    return offer

@@ -505,6 +505,16 @@ def remaining_hours(profile: FreelancerProfile) -> int:
     return max(0, profile.hours_per_week - committed_hours(profile.pk))
 
 
+def _not_future(now: dt.datetime | None) -> dt.datetime:
+    """The moment an offer step happens: now, or an earlier moment given by a caller replaying the past (demo)."""
+    real = timezone.now()
+    if now is None:
+        return real
+    if now > real:
+        raise ValidationError("An offer step cannot happen in the future.")
+    return now
+
+
 @transaction.atomic
 def offer_create(
     *,
@@ -518,7 +528,10 @@ def offer_create(
     job: JobPost | None = None,
     message: str = "",
     bonus_terms: dict | None = None,
+    now: dt.datetime | None = None,
 ) -> Offer:
+    """``now`` is the moment the offer is sent (default: now; never in the future); it expires OFFER_TTL_DAYS later."""
+    now = _not_future(now)
     _require_org_manager(actor, organization.pk)
     if job is not None and job.organization_id != organization.pk:
         raise ValidationError({"job": "That job belongs to another organization."})
@@ -535,7 +548,8 @@ def offer_create(
         start_date=start_date,
         message=message.strip(),
         bonus_terms=bonus_terms or {},
-        expires_at=timezone.now() + dt.timedelta(days=settings.OFFER_TTL_DAYS),
+        expires_at=now + dt.timedelta(days=settings.OFFER_TTL_DAYS),
+        created_at=now,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     offer.full_clean()
@@ -562,15 +576,21 @@ def _lock_offer(offer: Offer) -> Offer:
 
 
 @transaction.atomic
-def offer_accept(*, offer: Offer, actor: Any) -> Contract:
-    """The freelancer accepts: exactly one Contract, however often or concurrently this runs."""
+def offer_accept(*, offer: Offer, actor: Any, now: dt.datetime | None = None) -> Contract:
+    """The freelancer accepts: exactly one Contract, however often or concurrently this runs.
+
+    ``now`` is the moment of acceptance and the contract's start (default: now; never in the future).
+    """
+    now = _not_future(now)
     offer = _lock_offer(offer)
     if getattr(actor, "pk", None) != offer.freelancer.user_id:
         raise PermissionDenied("Only the freelancer this offer was made to can accept it.")
     if offer.status != OfferStatus.PENDING:
         raise ValidationError(f"This offer was already {offer.get_status_display().lower()}.")
-    if offer.is_expired():
+    if offer.is_expired(at=now):
         raise ValidationError("This offer has expired. Ask the seller to send a new one.")
+    if now < offer.created_at:
+        raise ValidationError("An offer cannot be accepted before it was sent.")
     left = max(0, offer.freelancer.hours_per_week - committed_hours(offer.freelancer_id))
     if offer.weekly_hour_cap > left:
         raise ValidationError({"weekly_hour_cap": f"You have only {left} weekly hours left for new contracts."})
@@ -584,11 +604,12 @@ def offer_accept(*, offer: Offer, actor: Any) -> Contract:
         currency=offer.currency,
         weekly_hour_cap=offer.weekly_hour_cap,
         starts_on=offer.start_date,
+        started_at=now,
     )
     contract.full_clean()
     contract.save()
     _refresh_match_index(offer.freelancer)
-    offer.status, offer.responded_at = OfferStatus.ACCEPTED, timezone.now()
+    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
     offer.save(update_fields=["status", "responded_at"])
     audit_record(actor=actor, action="offer.accepted", target=offer, organization=offer.organization)
     audit_record(
