@@ -188,6 +188,7 @@ def _review_context(request, review: Review, form: ScorecardForm | None) -> dict
                     "score": s,
                     "fraction": fraction,
                     "lost": lost,
+                    "missed": fraction is not None and fraction < 1,  # a critical criterion (weight 0) too
                     "failed_critical": s.criterion.critical and fraction is not None and fraction < 0.5,
                 }
             )

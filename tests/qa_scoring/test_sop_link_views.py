@@ -59,3 +59,22 @@ def test_no_sop_link_on_the_scorecard_for_a_reviewer_without_access(client_for, 
     client = client_for(reviewer)
     hrefs = sop_hrefs(client.get(reverse("qa_scoring:review_detail", args=[review.pk])).content.decode())
     assert [client.get(h.split("#")[0]).status_code for h in hrefs] == [200] * len(hrefs)
+
+
+def test_a_breached_critical_criterion_links_its_sop_though_it_weighs_nothing(
+    client_for, freelancer, reviewer, conversation, default_version, org
+):
+    """Critical criteria are gates (weight 0): breaching one loses the review, and its SOP section is linked."""
+    from tests.qa_scoring.grades import PERFECT
+
+    playbook = make_playbook(title="Acme rules", slug="acme-rules", organization=org)
+    page = make_sop(playbook=playbook, title="No personal data", slug="no-data", summary="Never share contacts")
+    Criterion.objects.filter(version=default_version, key="no_personal_data").update(sop_page=page, sop_anchor="data")
+    assert Criterion.objects.get(version=default_version, key="no_personal_data").weight == 0
+    review = services.review_start(actor=reviewer, conversation=conversation)
+    review = services.review_submit(
+        actor=reviewer, review=review, grades={**PERFECT, "no_personal_data": services.Grade(0)}
+    )
+    assert (review.score, review.critical_fail) == (0, True)
+    html = client_for(freelancer).get(reverse("qa_scoring:review_detail", args=[review.pk])).content.decode()
+    assert sop_hrefs(html) == ["/playbooks/acme-rules/no-data/#data"]
