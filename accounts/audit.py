@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -19,8 +20,10 @@ def audit_record(
     target: models.Model | None = None,
     organization: Organization | None = None,
     data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event. ``data`` must be JSON-serialisable (Decimals and dates are converted)."""
+    """Append one event. ``data`` must be JSON-serialisable (Decimals and dates are converted). ``at``: when the
+    step happened, for a caller replaying past work (default: now)."""
     import json
 
     clean = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
@@ -33,6 +36,7 @@ def audit_record(
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:200] if target is not None else "",
         data=clean,
+        **({"created_at": at} if at is not None else {}),
     )
 
 

@@ -55,6 +55,8 @@ def actor_name(event: AuditEvent) -> str:
 
 Sentence = Callable[[AuditEvent, str], str]
 
+_DISPUTE_OUTCOMES = {"accepted": _("accepted"), "partly_accepted": _("partly accepted"), "rejected": _("rejected")}
+
 SENTENCES: dict[str, Sentence] = {
     "timesheet.submitted": lambda e, who: (
         _("%(who)s submitted %(week)s: %(time)s")
@@ -137,10 +139,29 @@ SENTENCES: dict[str, Sentence] = {
         _("%(who)s disputed a QA review: %(target)s") % {"who": who, "target": e.target_label}
     ),
     "qa.dispute.resolved": lambda e, who: (
-        _("%(who)s resolved a QA dispute: %(target)s") % {"who": who, "target": e.target_label}
+        _("%(who)s resolved a QA dispute (%(outcome)s): %(target)s — score %(before)s → %(after)s")
+        % {
+            "who": who,
+            "outcome": _DISPUTE_OUTCOMES.get(e.data["outcome"], e.data["outcome"]),
+            "target": e.target_label,
+            "before": e.data["score_before"],
+            "after": e.data["score_after"],
+        }
+    ),
+    "qa.review.started": lambda e, who: (
+        _("%(who)s started grading: %(target)s") % {"who": who, "target": e.target_label}
     ),
     "qa.review.submitted": lambda e, who: (
-        _("%(who)s submitted a QA review: %(target)s") % {"who": who, "target": e.target_label}
+        (
+            _("%(who)s submitted a QA review: %(target)s — score %(score)s, critical fail")
+            if e.data.get("critical_fail")
+            else _("%(who)s submitted a QA review: %(target)s — score %(score)s")
+        )
+        % {"who": who, "target": e.target_label, "score": e.data["score"]}
+    ),
+    "qa.review.rescored": lambda e, who: (
+        _("The review was rescored after the dispute: %(before)s → %(after)s")
+        % {"before": e.data["score_before"], "after": e.data["score_after"]}
     ),
 }
 

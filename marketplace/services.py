@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import has_org_role, is_platform_staff
 from accounts.audit import audit_record
+from accounts.clock import step_moment
 from accounts.models import MANAGE_ROLES, Organization, User
 
 from .coverage import MAX_WINDOWS  # coverage windows of a job, availability windows of a profile
@@ -505,16 +506,6 @@ def remaining_hours(profile: FreelancerProfile) -> int:
     return max(0, profile.hours_per_week - committed_hours(profile.pk))
 
 
-def _not_future(now: dt.datetime | None) -> dt.datetime:
-    """The moment an offer step happens: now, or an earlier moment given by a caller replaying the past (demo)."""
-    real = timezone.now()
-    if now is None:
-        return real
-    if now > real:
-        raise ValidationError("An offer step cannot happen in the future.")
-    return now
-
-
 @transaction.atomic
 def offer_create(
     *,
@@ -531,7 +522,7 @@ def offer_create(
     now: dt.datetime | None = None,
 ) -> Offer:
     """``now`` is the moment the offer is sent (default: now; never in the future); it expires OFFER_TTL_DAYS later."""
-    now = _not_future(now)
+    now = step_moment(now)
     _require_org_manager(actor, organization.pk)
     if job is not None and job.organization_id != organization.pk:
         raise ValidationError({"job": "That job belongs to another organization."})
@@ -564,6 +555,7 @@ def offer_create(
         target=offer,
         organization=organization,
         data={"pay_rate": offer.pay_rate, "weekly_hour_cap": weekly_hour_cap, "freelancer": freelancer.pk},
+        at=now,
     )
     from .tasks import send_offer_email
 
@@ -581,7 +573,7 @@ def offer_accept(*, offer: Offer, actor: Any, now: dt.datetime | None = None) ->
 
     ``now`` is the moment of acceptance and the contract's start (default: now; never in the future).
     """
-    now = _not_future(now)
+    now = step_moment(now)
     offer = _lock_offer(offer)
     if getattr(actor, "pk", None) != offer.freelancer.user_id:
         raise PermissionDenied("Only the freelancer this offer was made to can accept it.")
@@ -611,13 +603,14 @@ def offer_accept(*, offer: Offer, actor: Any, now: dt.datetime | None = None) ->
     _refresh_match_index(offer.freelancer)
     offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
     offer.save(update_fields=["status", "responded_at"])
-    audit_record(actor=actor, action="offer.accepted", target=offer, organization=offer.organization)
+    audit_record(actor=actor, action="offer.accepted", target=offer, organization=offer.organization, at=now)
     audit_record(
         actor=actor,
         action="contract.started",
         target=contract,
         organization=offer.organization,
         data={"pay_rate": contract.pay_rate, "bill_rate": contract.bill_rate, "offer": offer.pk},
+        at=now,
     )
     from .tasks import send_contract_email
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.access import has_org_role, is_user
 from accounts.audit import audit_record
+from accounts.clock import step_moment
 from accounts.models import MANAGE_ROLES, Organization
 
 from . import rollups, selectors
@@ -360,16 +361,6 @@ def import_audit(*, actor: Any, organization: Organization, report: Any) -> None
 # --- reviews
 
 
-def _not_future(now: dt.datetime | None) -> dt.datetime:
-    """The moment a step happens: now, or an earlier moment given by a caller replaying past work."""
-    real = timezone.now()
-    if now is None:
-        return real
-    if now > real:
-        raise ValidationError("A review step cannot happen in the future.")
-    return now
-
-
 def default_rubric_version(*, organization_id: int | None, kind: str = RubricKind.PRODUCTION) -> RubricVersion | None:
     """The organization's own latest published rubric of that kind, else the shared template's."""
     qs = RubricVersion.objects.filter(status=VersionStatus.PUBLISHED, rubric__kind=kind).select_related("rubric")
@@ -401,7 +392,7 @@ def review_start(
     ``now`` (default: now) is when the review starts; a caller replaying past work (the demo) gives it.
     """
     _require_reviewer(actor, conversation)
-    now = _not_future(now)
+    now = step_moment(now)
     existing = Review.objects.filter(conversation=conversation, reviewer=actor, kind=kind).first()
     if existing:
         return existing
@@ -421,7 +412,7 @@ def review_start(
             review.save()
     except IntegrityError:
         return Review.objects.get(conversation=conversation, reviewer=actor, kind=kind)
-    audit_record(actor=actor, action="qa.review.started", target=review, organization=conversation.organization)
+    audit_record(actor=actor, action="qa.review.started", target=review, organization=conversation.organization, at=now)
     return review
 
 
@@ -518,7 +509,7 @@ def review_save_draft(*, actor: Any, review: Review, grades: dict[str, Grade], c
 def review_submit(
     *, actor: Any, review: Review, grades: dict[str, Grade], comment: str = "", now: dt.datetime | None = None
 ) -> Review:
-    now = _not_future(now)
+    now = step_moment(now)
     review = (
         Review.objects.select_for_update(of=("self",))
         .select_related("conversation__freelancer", "conversation__organization", "rubric_version__rubric")
@@ -547,6 +538,7 @@ def review_submit(
         target=review,
         organization=review.conversation.organization,
         data={"score": result.score, "critical_fail": result.critical_fail},
+        at=now,
     )
     if review.kind == ReviewKind.PRODUCTION:
         freelancer_iqs_refresh(freelancer_id=review.conversation.freelancer_id)
@@ -593,7 +585,7 @@ def can_dispute(actor: Any, review: Review) -> bool:
 @transaction.atomic
 def dispute_open(*, actor: Any, review: Review, items: dict[str, str], now: dt.datetime | None = None) -> Dispute:
     """``items``: {criterion key: why the grade is wrong}. Each comment is required. ``now``: when (default now)."""
-    now = _not_future(now)
+    now = step_moment(now)
     review = (
         Review.objects.select_for_update(of=("self",))
         .select_related("conversation__freelancer", "conversation__organization")
@@ -641,6 +633,7 @@ def dispute_open(*, actor: Any, review: Review, items: dict[str, str], now: dt.d
         target=dispute,
         organization=review.conversation.organization,
         data={"review": review.pk, "criteria": sorted(items)},
+        at=now,
     )
     from .tasks import send_review_notification
 
@@ -686,7 +679,7 @@ def dispute_resolve(
         raise PermissionDenied("A reviewer other than the original one resolves this dispute.")
     if dispute.status != DisputeStatus.OPEN:
         raise ValidationError("This dispute is already resolved.")
-    now = _not_future(now)
+    now = step_moment(now)
     if now < dispute.created_at:
         raise ValidationError("A dispute cannot be resolved before it was opened.")
     errors: dict[str, list[str]] = {}
@@ -748,6 +741,7 @@ def dispute_resolve(
         target=dispute,
         organization=organization,
         data={"outcome": outcome, "changed": sorted(changes), "score_before": before, "score_after": review.score},
+        at=now,
     )
     if changes:
         audit_record(
@@ -756,6 +750,7 @@ def dispute_resolve(
             target=review,
             organization=organization,
             data={"score_before": before, "score_after": review.score, "dispute": dispute.pk},
+            at=now,
         )
         freelancer_iqs_refresh(freelancer_id=dispute.review.conversation.freelancer_id)
     from .tasks import send_review_notification

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor, scoped
+from accounts.audit_text import audit_sentence
 from accounts.models import Organization
 from accounts.throttles import IMPORT_SCOPE, throttle_posts
 from accounts.timezones import in_viewer_timezone
@@ -173,6 +174,11 @@ def _sop_links(request, criteria) -> dict:
     return sop_links_for_criteria(criteria, request.user)
 
 
+def _with_sentence(event):
+    event.sentence = audit_sentence(event)
+    return event
+
+
 def _review_context(request, review: Review, form: ScorecardForm | None) -> dict:
     conversation = selectors.conversation_transcript(actor=request.user, pk=review.conversation_id)
     scores = list(review.scores.all())
@@ -201,7 +207,7 @@ def _review_context(request, review: Review, form: ScorecardForm | None) -> dict
         "form": form,
         "rows": rows,
         "provisional": result,
-        "events": selectors.review_audit_events(review=review),
+        "events": [_with_sentence(e) for e in selectors.review_audit_events(review=review)],
         "can_dispute": services.can_dispute(request.user, review) and open_dispute is None,
         "dispute_deadline": services.dispute_deadline(review),
         "window_open": (services.dispute_deadline(review) or timezone.now()) > timezone.now(),

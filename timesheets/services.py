@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import has_org_role, is_user
 from accounts.audit import audit_record
+from accounts.clock import step_moment
 from accounts.models import MANAGE_ROLES
 from accounts.timezones import local_time
 from marketplace.models import Contract, FreelancerProfile
@@ -312,16 +313,6 @@ def _who_when(timesheet: Timesheet) -> dict:
     return {"freelancer": timesheet.contract.freelancer.user.display_name, "week_start": timesheet.week_start}
 
 
-def _not_future(now: dt.datetime | None) -> dt.datetime:
-    """The moment a step happens: now, or an earlier moment given by a caller replaying the past (beat, demo)."""
-    real = timezone.now()
-    if now is None:
-        return real
-    if now > real:
-        raise ValidationError("A timesheet step cannot happen in the future.")
-    return now
-
-
 def _state_error(timesheet: Timesheet, verb: str) -> ValidationError:
     current = Timesheet.objects.filter(pk=timesheet.pk).values_list("status", flat=True).first()
     label = TimesheetStatus(current).label.lower() if current else "gone"
@@ -336,7 +327,7 @@ def timesheet_submit(
 
     ``now`` is the moment of submission (default: now); the beat job and the demo pass the moment they act at.
     """
-    now = _not_future(now)
+    now = step_moment(now)
     if not auto:
         if not is_user(actor) or timesheet.contract.freelancer.user_id != actor.pk:
             raise PermissionDenied("Only the contract's freelancer can submit this timesheet.")
@@ -362,6 +353,7 @@ def timesheet_submit(
         target=timesheet,
         organization=timesheet.contract.organization,
         data=_who_when(timesheet) | {"minutes": timesheet.submitted_minutes},
+        at=now,
     )
     return timesheet
 
@@ -377,7 +369,7 @@ def timesheet_approve(
 def _approve(*, actor: Any, timesheet: Timesheet, auto: bool, now: dt.datetime | None = None) -> tuple[Timesheet, bool]:
     if not auto:
         _require_manager(actor, timesheet.contract)
-    now = _not_future(now)
+    now = step_moment(now)
     qs = Timesheet.objects.filter(pk=timesheet.pk, status=TimesheetStatus.SUBMITTED)
     if auto:
         qs = qs.filter(review_due_at__lte=now)
@@ -399,6 +391,7 @@ def _approve(*, actor: Any, timesheet: Timesheet, auto: bool, now: dt.datetime |
         target=timesheet,
         organization=timesheet.contract.organization,
         data=_who_when(timesheet) | {"approved_minutes": timesheet.approved_minutes},
+        at=now,
     )
     _after_final(timesheet)
     _notify(timesheet, "approved")
@@ -410,7 +403,7 @@ def timesheet_dispute(
     *, actor: Any, timesheet: Timesheet, disputed_minutes: int, reason: str, now: dt.datetime | None = None
 ) -> Timesheet:
     _require_manager(actor, timesheet.contract)
-    now = _not_future(now)
+    now = step_moment(now)
     reason = (reason or "").strip()
     errors = {}
     if not reason:
@@ -438,6 +431,7 @@ def timesheet_dispute(
         target=timesheet,
         organization=timesheet.contract.organization,
         data=_who_when(timesheet) | {"disputed_minutes": disputed_minutes, "reason": reason},
+        at=now,
     )
     _notify(timesheet, "disputed")
     return timesheet
@@ -446,7 +440,7 @@ def timesheet_dispute(
 @transaction.atomic
 def timesheet_respond(*, actor: Any, timesheet: Timesheet, response: str, now: dt.datetime | None = None) -> Timesheet:
     """The freelancer's answer to a dispute."""
-    now = _not_future(now)
+    now = step_moment(now)
     if not is_user(actor) or timesheet.contract.freelancer.user_id != actor.pk:
         raise PermissionDenied("Only the contract's freelancer can answer this dispute.")
     response = (response or "").strip()
@@ -464,6 +458,7 @@ def timesheet_respond(*, actor: Any, timesheet: Timesheet, response: str, now: d
         target=timesheet,
         organization=timesheet.contract.organization,
         data=_who_when(timesheet) | {"response": response},
+        at=now,
     )
     return timesheet
 
@@ -474,7 +469,7 @@ def timesheet_resolve(
 ) -> Timesheet:
     """Close a dispute with the hours finally approved (between submitted − disputed and submitted)."""
     _require_manager(actor, timesheet.contract)
-    now = _not_future(now)
+    now = step_moment(now)
     current = _refresh(timesheet)
     note = (note or "").strip()
     errors = {}
@@ -511,6 +506,7 @@ def timesheet_resolve(
             "submitted_minutes": timesheet.submitted_minutes,
             "note": note,
         },
+        at=now,
     )
     _after_final(timesheet)
     _notify(timesheet, "resolved")

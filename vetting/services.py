@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.access import is_platform_staff, is_user
 from accounts.audit import audit_record
+from accounts.clock import step_moment
 from marketplace.models import FreelancerProfile, VettingStatus
 from qa_scoring.scoring import review_score
 
@@ -69,18 +70,8 @@ def _score(value: Any, field: str = "score") -> Decimal:
     return value.quantize(CENT)
 
 
-def _moment(now: datetime | None) -> datetime:
-    """When a step happens: now, or an earlier moment given by a caller replaying past work (the demo)."""
-    real = timezone.now()
-    if now is None:
-        return real
-    if now > real:
-        raise ValidationError("A vetting step cannot happen in the future.")
-    return now
-
-
-def _audit(actor: Any, action: str, application: Application, **data: Any) -> None:
-    audit_record(actor=actor, action=f"vetting.{action}", target=application, data=data)
+def _audit(actor: Any, action: str, application: Application, *, at: datetime | None = None, **data: Any) -> None:
+    audit_record(actor=actor, action=f"vetting.{action}", target=application, data=data, at=at)
 
 
 def _set_profile_vetting(*, profile: FreelancerProfile, status: str, score: Decimal | None, actor: Any, reason: str):
@@ -119,7 +110,7 @@ def application_submit(*, actor: Any, profile: FreelancerProfile, now: datetime 
     blocked = reapply_blocked_until(profile)
     if blocked:
         raise ValidationError(f"You can apply again from {blocked:%d %B %Y}.")
-    now = _moment(now)
+    now = step_moment(now)
     application = Application(freelancer=profile, submitted_at=now, stage_entered_at=now)
     application.full_clean(validate_constraints=False)
     try:
@@ -138,7 +129,7 @@ def application_submit(*, actor: Any, profile: FreelancerProfile, now: datetime 
     _set_profile_vetting(
         profile=profile, status=VettingStatus.IN_REVIEW, score=None, actor=actor, reason="application submitted"
     )
-    _audit(actor, "application.submitted", application, auto_checks=checks)
+    _audit(actor, "application.submitted", application, auto_checks=checks, at=now)
     return application
 
 
@@ -157,7 +148,7 @@ def _finish_stage(
     The application row moves with a conditional update (``stage=stage``), so a stage that was already
     finished — by a concurrent reviewer, or earlier — is refused rather than silently reopened.
     """
-    now = _moment(at)
+    now = step_moment(at)
     score = _score(score)
     mark = pass_mark_for(stage)
     passed = score >= mark and not forced_fail_reason
@@ -193,6 +184,7 @@ def _finish_stage(
         pass_mark=mark,
         next_stage=target,
         reason=forced_fail_reason,
+        at=now,
     )
     return StageResult.objects.get(application=application, stage=stage)
 
@@ -264,7 +256,7 @@ def assessment_start(*, actor: Any, application: Application, now: datetime | No
     scenarios = _draw(count)
     if len(scenarios) < count:
         raise ValidationError("The assessment is not ready yet. Please try again later.")
-    now = _moment(now)
+    now = step_moment(now)
     attempt = AssessmentAttempt.objects.create(
         application=application,
         started_at=now,
@@ -273,7 +265,7 @@ def assessment_start(*, actor: Any, application: Application, now: datetime | No
     AssessmentAnswer.objects.bulk_create(
         AssessmentAnswer(attempt=attempt, scenario=s, position=i) for i, s in enumerate(scenarios, start=1)
     )
-    _audit(actor, "assessment.started", application, scenarios=[s.pk for s in scenarios])
+    _audit(actor, "assessment.started", application, scenarios=[s.pk for s in scenarios], at=now)
     return attempt
 
 
@@ -343,7 +335,7 @@ def assessment_grade(
             at=now,
         )
     review = grading.assessment_review_submit(
-        attempt=attempt, reviewer=actor, values=values, comment=notes, now=_moment(now)
+        attempt=attempt, reviewer=actor, values=values, comment=notes, now=step_moment(now)
     )
     AssessmentAttempt.objects.filter(pk=attempt.pk).update(review_id=review.review_id)
     return _finish_stage(
@@ -365,7 +357,7 @@ def interview_slot_publish(
     *, actor: Any, starts_at: datetime, duration_minutes: int = 30, now: datetime | None = None
 ) -> InterviewSlot:
     require_vetting_staff(actor)
-    if starts_at <= _moment(now):
+    if starts_at <= step_moment(now):
         raise ValidationError({"starts_at": "Choose a time in the future."})
     slot = InterviewSlot(interviewer=actor, starts_at=starts_at, duration_minutes=duration_minutes)
     slot.full_clean(validate_constraints=False)
@@ -374,7 +366,7 @@ def interview_slot_publish(
             slot.save()
     except IntegrityError as exc:
         raise ValidationError({"starts_at": "You already published a slot at that time."}) from exc
-    audit_record(actor=actor, action="vetting.slot.published", target=slot, data={"starts_at": starts_at})
+    audit_record(actor=actor, action="vetting.slot.published", target=slot, data={"starts_at": starts_at}, at=now)
     return slot
 
 
@@ -389,7 +381,7 @@ def interview_slot_book(
         raise ValidationError("Interviews are booked at the interview stage.")
     if InterviewSlot.objects.filter(application=application).exists():
         raise ValidationError("You have already booked an interview.")
-    now = _moment(now)
+    now = step_moment(now)
     if slot.starts_at <= now:
         raise ValidationError("That slot has already passed; pick another.")
     try:
@@ -402,7 +394,7 @@ def interview_slot_book(
     if not claimed:
         raise ValidationError("Someone else just booked that slot; pick another.")
     slot.refresh_from_db()
-    _audit(actor, "interview.booked", application, slot=slot.pk, starts_at=slot.starts_at)
+    _audit(actor, "interview.booked", application, slot=slot.pk, starts_at=slot.starts_at, at=now)
     return slot
 
 
@@ -443,7 +435,7 @@ def interview_scorecard_submit(
         notes=" · ".join(f"{label}: {notes[key]}" for key, label in SCORECARD_CRITERIA if notes.get(key)),
         at=now,
     )
-    card.created_at = _moment(now)
+    card.created_at = step_moment(now)
     card.save()
     return result
 
@@ -475,7 +467,7 @@ def checks_record(
     changes = {}
     if identity_confirmed and application.identity_confirmed_at is None:
         application.identity_confirmed_by = actor
-        application.identity_confirmed_at = _moment(now)
+        application.identity_confirmed_at = step_moment(now)
         changes["identity_confirmed"] = True
     if tax_form != application.tax_form:
         application.tax_form = tax_form
@@ -487,7 +479,7 @@ def checks_record(
         application.save(
             update_fields=["identity_confirmed_by", "identity_confirmed_at", "tax_form", "payout_method_set"]
         )
-        _audit(actor, "checks.recorded", application, **changes)
+        _audit(actor, "checks.recorded", application, **changes, at=now)
     return application
 
 
@@ -511,7 +503,7 @@ def reference_add(
         contact=contact.strip(),
         notes=notes.strip(),
         recorded_by=actor,
-        created_at=_moment(now),
+        created_at=step_moment(now),
     )
     ref.full_clean(validate_constraints=False)
     try:
@@ -519,7 +511,7 @@ def reference_add(
             ref.save()
     except IntegrityError as exc:
         raise ValidationError({"contact": "This reference is already recorded."}) from exc
-    _audit(actor, "checks.reference_added", application, reference=ref.name)
+    _audit(actor, "checks.reference_added", application, reference=ref.name, at=now)
     return ref
 
 
@@ -586,7 +578,7 @@ def weighted_vetting_score(scores: dict[str, Decimal]) -> Decimal:
 def _close_decision(
     *, actor: Any, application: Application, status: str, now: datetime | None = None, **fields: Any
 ) -> Application:
-    now = _moment(now)
+    now = step_moment(now)
     done = Application.objects.filter(pk=application.pk, status=ApplicationStatus.OPEN, stage=Stage.DECISION).update(
         status=status, decided_at=now, decided_by=actor, **fields
     )

@@ -118,3 +118,23 @@ def test_iqs_for_window_and_contract(reviewer, conversation, default_version, fr
     assert iqs_for(freelancer_profile, contract=conversation.contract)[0] == Decimal("100.00")
     assert freelancer_iqs(freelancer_profile, now=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)).review_ids == [review.pk]
     assert freelancer_iqs(freelancer_profile, now=dt.datetime(2026, 5, 1, tzinfo=dt.UTC)).iqs is None
+
+
+def test_a_review_replayed_in_the_past_dates_its_history_then(reviewer, conversation, default_version):
+    """A caller replaying past work (beat, the demo) gives ``now``: the review and its audit events carry that moment,
+    and a moment in the future is refused with nothing stored."""
+    from django.utils import timezone
+
+    started, submitted = timezone.now() - dt.timedelta(days=9, hours=2), timezone.now() - dt.timedelta(days=9)
+    review = services.review_start(actor=reviewer, conversation=conversation, now=started)
+    review = services.review_submit(actor=reviewer, review=review, grades=PERFECT, now=submitted)
+    assert review.submitted_at == submitted
+    events = AuditEvent.objects.filter(target_id=str(review.pk)).order_by("created_at")
+    assert [(e.action, e.created_at) for e in events] == [
+        ("qa.review.started", started),
+        ("qa.review.submitted", submitted),
+    ]
+    before = (Review.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ValidationError, match="cannot happen in the future"):
+        services.review_start(actor=reviewer, conversation=conversation, now=timezone.now() + dt.timedelta(hours=1))
+    assert (Review.objects.count(), AuditEvent.objects.count()) == before

@@ -136,7 +136,9 @@ def test_resolver_page(client_for, freelancer, second_reviewer, reviewer, submit
     submitted.refresh_from_db()
     assert str(submitted.score) == "88.69"
     page = client_for(freelancer).get(reverse("qa_scoring:review_detail", args=[submitted.pk])).content.decode()
-    assert "qa.dispute.resolved" in page and "79.17 → 88.69" in page
+    assert "qa.dispute" not in page  # the history reads in plain words, never action codes
+    assert f"{second_reviewer.display_name} resolved a QA dispute (accepted): " in page
+    assert "The review was rescored after the dispute: 79.17 → 88.69" in page
 
 
 def test_import_page_queues_a_job_and_reports_progress(
