@@ -57,8 +57,20 @@ def _bonus_rule() -> str:
     return f"/billing/contracts/{contract.pk}/bonus-rule/" if contract else ""
 
 
+def _open_invoice() -> str:
+    """The seller's oldest open invoice: hours, QA bonus and fee lines, each explained."""
+    from billing.models import Invoice
+
+    invoice = Invoice.objects.filter(organization__slug="northwind-goods", status="open").order_by("pk").first()
+    return f"/billing/invoices/{invoice.pk}/" if invoice else ""
+
+
 def PAGES(maybe):  # noqa: N802 - a table built at run time
     return [
+        ("seller-home", SELLER, "/"),
+        ("freelancer-home", FREELANCER, "/"),
+        ("seller-invoice", SELLER, _open_invoice),
+        ("seller-approvals", SELLER, "/time/approvals/"),
         ("seller-candidates", SELLER, _first_open_job),
         ("reviewer-scorecard", QA, _reviewer_scorecard),
         ("freelancer-week", FREELANCER, "/time/week/"),
