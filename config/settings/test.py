@@ -21,3 +21,14 @@ if env("TEST_EMAIL_DIR", default=""):
 
 # Each parallel test process talks to its own worker through its own queue.
 CELERY_TASK_DEFAULT_QUEUE = f"shiftdesk-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+# Parallel test processes each get their own Redis cache database (CACHE_URL's number + 1 + the process's index):
+# a test that empties the cache (rate limits, TOTP replay keys) must not empty another process's in the middle of
+# its test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and "redis" in CACHES["default"]["BACKEND"].lower():  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
+    _db = int(_url.path.strip("/") or 0) + 1 + int(_worker[2:])
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405
