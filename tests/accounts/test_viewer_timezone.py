@@ -2,6 +2,7 @@
 
 import datetime as dt
 import importlib
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -104,3 +105,14 @@ def test_data_migration_copies_each_profile_zone_to_its_account(freelancer_profi
     freelancer_profile.user.refresh_from_db()
     seller_owner.refresh_from_db()
     assert (freelancer_profile.user.timezone, seller_owner.timezone) == ("Asia/Manila", "America/New_York")
+
+
+def test_local_filter_names_the_active_zone_and_skips_empty_values():
+    from django.utils import timezone
+
+    from accounts.templatetags.timezones import local
+
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Manila")):
+        assert local(EXPIRES) == "2026-11-18 09:25 Asia/Manila"
+        assert local(EXPIRES.replace(tzinfo=None), "D j M H:i") == "Wed 18 Nov 09:25 Asia/Manila"
+        assert local(None) == ""
