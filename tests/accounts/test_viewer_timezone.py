@@ -116,3 +116,18 @@ def test_local_filter_names_the_active_zone_and_skips_empty_values():
         assert local(EXPIRES) == "2026-11-18 09:25 Asia/Manila"
         assert local(EXPIRES.replace(tzinfo=None), "D j M H:i") == "Wed 18 Nov 09:25 Asia/Manila"
         assert local(None) == ""
+
+
+def test_a_transcript_message_reads_in_each_viewers_zone(client_for, org, seller_owner, seller_member):
+    from tests.qa_scoring.factories import ConversationFactory
+
+    conversation = ConversationFactory(organization=org)  # first message sent 2026-11-02 09:00 UTC
+    seller_owner.timezone, seller_member.timezone = "America/New_York", "Asia/Manila"
+    seller_owner.save(update_fields=["timezone"])
+    seller_member.save(update_fields=["timezone"])
+    url = f"/qa/conversations/{conversation.pk}/"
+    owner_body = client_for(seller_owner).get(url).content.decode()
+    member_body = client_for(seller_member).get(url).content.decode()
+    machine = '<time datetime="2026-11-02T09:00:00+00:00">'
+    assert f"{machine}2026-11-02 04:00 America/New_York</time>" in owner_body
+    assert f"{machine}2026-11-02 17:00 Asia/Manila</time>" in member_body
