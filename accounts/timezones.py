@@ -1,16 +1,16 @@
 """The viewer's time zone: one rule for every page that shows a time.
 
-A freelancer sees times in their profile's zone (where they work), everyone else in their account's zone;
-an unknown name falls back to UTC. Pages name the zone next to every time they show.
+Every signed-in user reads times in their account's zone (``User.timezone``; a freelancer's profile zone is
+kept equal to it by the profile services); an unknown name falls back to UTC. ``ViewerTimezoneMiddleware``
+activates that zone for the whole request, so forms read and templates write local times, and pages name the
+zone next to every time they show (``{{ moment|local }}``). E-mails use the recipient's zone.
 """
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import dateformat, timezone
 
 
@@ -28,11 +28,7 @@ def viewer_timezone_name(user: Any) -> str:
     """IANA name of the zone ``user`` reads times in (``"UTC"`` for anonymous users and bad names)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "UTC"
-    try:
-        profile_zone = user.freelancer_profile.timezone  # the reverse one-to-one is cached on the user
-    except (ObjectDoesNotExist, AttributeError):
-        profile_zone = None
-    return _valid(profile_zone) or _valid(getattr(user, "timezone", None)) or "UTC"
+    return _valid(getattr(user, "timezone", None)) or "UTC"
 
 
 def request_timezone_name(request) -> str:
@@ -42,15 +38,22 @@ def request_timezone_name(request) -> str:
     return request.viewer_tz
 
 
-def in_viewer_timezone(view):
-    """Run a view with the viewer's zone active (forms read, templates and messages write local times)."""
+class ViewerTimezoneMiddleware:
+    """Run every page request in the viewer's zone (reads only the already loaded user: no query of its own).
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    The JSON API is a machine interface: its moments stay ISO 8601 in UTC whoever asks.
+    """
+
+    machine_prefixes = ("/api/",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(self.machine_prefixes):
+            return self.get_response(request)
         with timezone.override(zoneinfo.ZoneInfo(request_timezone_name(request))):
-            return view(request, *args, **kwargs)
-
-    return wrapper
+            return self.get_response(request)
 
 
 def local_time(moment, fmt: str = "D j M H:i") -> str:

@@ -17,7 +17,6 @@ from .audit_text import audit_sentence
 from .forms import ApiKeyForm, InvitationForm, RoleForm
 from .middleware import SESSION_ORG_KEY
 from .models import MANAGE_ROLES, ApiKey, Invitation, InvitationStatus, Membership, Organization
-from .timezones import in_viewer_timezone
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -165,7 +164,6 @@ def api_key_revoke(request, slug: str, pk: int):
 
 
 @login_required
-@in_viewer_timezone
 def audit_log(request, slug: str):
     org = _org(request, slug)
     if not has_org_role(request.user, org, MANAGE_ROLES):

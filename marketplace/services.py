@@ -281,6 +281,9 @@ def freelancer_profile_update(
         profile.photo = photo
     profile.full_clean()
     profile.save()
+    if profile.user.timezone != profile.timezone:  # the account's zone is the one every page reads times in
+        profile.user.timezone = profile.timezone
+        profile.user.save(update_fields=["timezone"])
     profile.channels.set(channels)
     profile.tools.set(tools)
     audit_record(actor=actor, action="freelancer_profile.updated", target=profile)

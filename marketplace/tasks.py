@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.timezones import viewer_timezone_name
 
 from .models import Contract
 
@@ -59,10 +64,14 @@ def send_offer_email(offer_id: int, event: str) -> str:
         return "skipped"
     recipients = [offer.freelancer.user.email] if event == "sent" else _seller_recipients(offer.organization)
     context = {"offer": offer, "event": event, "site_url": settings.SITE_URL}
+    # The offer's expiry is written in the freelancer's zone (the one recipient of a "sent" e-mail).
+    zone = viewer_timezone_name(offer.freelancer.user) if event == "sent" else "UTC"
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        message = render_to_string("marketplace/email/offer_event.txt", context)
     send_mail(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
         + OFFER_SUBJECTS[event].format(org=offer.organization.name, title=offer.title),
-        message=render_to_string("marketplace/email/offer_event.txt", context),
+        message=message,
         from_email=None,
         recipient_list=recipients,
     )

@@ -71,6 +71,8 @@ class CalibrationSessionForm(forms.Form):
     def __init__(self, *args, actor=None, page: int | str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        # The deadline is read in the viewer's zone (active for the request), so the label names it.
+        self.fields["deadline"].label = _("Deadline (%(zone)s)") % {"zone": timezone.get_current_timezone_name()}
         self.fields["organization"].queryset = manageable_orgs(actor)
         self.fields["rubric_version"].queryset = scoped(RubricVersion, actor).filter(
             status="published", rubric__kind="production"

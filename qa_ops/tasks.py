@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from celery import shared_task
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from accounts.timezones import local_time, viewer_timezone_name
 
 from . import services
 from .models import CalibrationParticipant, SamplingRule
@@ -59,6 +62,8 @@ def send_calibration_invites(session_id: int) -> int:
     ).select_related("user", "session"):
         session = participant.session
         url = settings.SITE_URL.rstrip("/") + reverse("qa_ops:session_detail", args=[session.pk])
+        with timezone.override(zoneinfo.ZoneInfo(viewer_timezone_name(participant.user))):
+            deadline = local_time(session.deadline, "Y-m-d H:i")  # in the participant's zone, named
         with transaction.atomic():  # a failed send rolls the mark back, so the retry sends it
             if not CalibrationParticipant.objects.filter(pk=participant.pk, notified_at__isnull=True).update(
                 notified_at=timezone.now()
@@ -68,7 +73,7 @@ def send_calibration_invites(session_id: int) -> int:
                 f"Calibration session: {session.title}",
                 (
                     f"You are invited to grade the conversations of the calibration session “{session.title}” "
-                    f"by {session.deadline:%Y-%m-%d %H:%M} UTC. Others' grades stay hidden until you submit."
+                    f"by {deadline}. Others' grades stay hidden until you submit."
                     f"\n\n{url}\n"
                 ),
                 None,

@@ -18,7 +18,6 @@ from accounts.access import get_for_actor, scoped
 from accounts.audit_text import audit_sentence
 from accounts.models import Organization
 from accounts.throttles import IMPORT_SCOPE, throttle_posts
-from accounts.timezones import in_viewer_timezone
 
 from . import selectors, services
 from .filters import ConversationFilter, DisputeFilter, ReviewFilter
@@ -289,7 +288,6 @@ def my_reviews(request):
 
 
 @login_required
-@in_viewer_timezone
 def dispute_create(request, pk: int):
     review = selectors.review_detail(actor=request.user, pk=pk)
     if not services.can_dispute(request.user, review):
@@ -312,7 +310,6 @@ def dispute_create(request, pk: int):
 
 
 @login_required
-@in_viewer_timezone
 def dispute_list(request):
     qs = selectors.dispute_list(actor=request.user, filters=request.GET)
     return render(
@@ -321,7 +318,6 @@ def dispute_list(request):
 
 
 @login_required
-@in_viewer_timezone
 def dispute_detail(request, pk: int):
     dispute = get_for_actor(
         selectors.dispute_list(actor=request.user).prefetch_related("items__criterion"), request.user, pk=pk

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_for_actor, has_org_role
 from accounts.models import MANAGE_ROLES
-from accounts.timezones import in_viewer_timezone, request_timezone_name
+from accounts.timezones import request_timezone_name
 from marketplace.models import Contract
 
 from . import selectors, services
@@ -76,7 +76,6 @@ def _clock_context(request) -> dict:
 
 
 @login_required
-@in_viewer_timezone
 def today(request):
     if not _profile(request):
         return redirect("timesheets:approvals") if request.organization else redirect("home")
@@ -106,7 +105,6 @@ def _clock_response(request, error: str | None = None, notice: str | None = None
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def clock_in(request):
     try:
@@ -122,7 +120,6 @@ def clock_in(request):
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def clock_out(request):
     if not _profile(request):
@@ -135,7 +132,6 @@ def clock_out(request):
 
 
 @login_required
-@in_viewer_timezone
 def week(request):
     if not _profile(request):
         raise Http404
@@ -155,7 +151,6 @@ def week(request):
 
 
 @login_required
-@in_viewer_timezone
 def entry_new(request):
     if not _profile(request):
         raise Http404
@@ -181,7 +176,6 @@ def _week_url() -> str:
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def entry_delete(request, pk: int):
     entry = get_for_actor(TimeEntry, request.user, pk=pk, freelancer__user=request.user)
@@ -227,7 +221,6 @@ def _hours_minutes(minutes: int | None) -> dict:
 
 
 @login_required
-@in_viewer_timezone
 def detail(request, pk: int):
     return _detail(request, _timesheet(request, pk))
 
@@ -243,7 +236,6 @@ def _act(request, pk: int, action, done: str):
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def submit(request, pk: int):
     ts = _act(request, pk, lambda t: services.timesheet_submit(actor=request.user, timesheet=t), "Timesheet submitted.")
@@ -251,7 +243,6 @@ def submit(request, pk: int):
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def approve(request, pk: int):
     ts = _act(request, pk, lambda t: services.timesheet_approve(actor=request.user, timesheet=t), "Timesheet approved.")
@@ -275,7 +266,6 @@ def _form_action(request, pk: int, form_class, form_name: str, action, done: str
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def dispute(request, pk: int):
     return _form_action(
@@ -289,7 +279,6 @@ def dispute(request, pk: int):
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def respond(request, pk: int):
     return _form_action(
@@ -303,7 +292,6 @@ def respond(request, pk: int):
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def resolve(request, pk: int):
     return _form_action(
@@ -320,7 +308,6 @@ def resolve(request, pk: int):
 
 
 @login_required
-@in_viewer_timezone
 def approvals(request):
     org_id = _seller_org_id(request)
     filterset, qs = selectors.approvals_page(actor=request.user, organization_id=org_id, filters=request.GET)
@@ -339,7 +326,6 @@ def approvals(request):
 
 
 @login_required
-@in_viewer_timezone
 def chart(request):
     org = request.organization
     if org is None and not _profile(request):
@@ -362,7 +348,6 @@ def _cell(value) -> str:
 
 
 @login_required
-@in_viewer_timezone
 def export_csv(request):
     org_id = _seller_org_id(request)
     today_week = week_start_of(timezone.now())
@@ -407,7 +392,6 @@ def export_csv(request):
 
 
 @login_required
-@in_viewer_timezone
 def shifts(request):
     org_id = _seller_org_id(request)
     can_manage = has_org_role(request.user, org_id, MANAGE_ROLES)
@@ -449,7 +433,6 @@ def shifts(request):
 
 
 @login_required
-@in_viewer_timezone
 @require_POST
 def shift_delete(request, pk: int):
     shift = get_for_actor(PlannedShift, request.user, pk=pk)

@@ -42,6 +42,13 @@ class FreelancerProfileFactory(factory.django.DjangoModelFactory):
     vetting_score = Decimal("85.00")
 
     @factory.post_generation
+    def account_timezone(self, create, extracted, **kwargs):
+        """The account reads times in the profile's zone, as the profile services keep it."""
+        if create and self.user.timezone != self.timezone:
+            self.user.timezone = self.timezone
+            self.user.save(update_fields=["timezone"])
+
+    @factory.post_generation
     def indexed(self, create, extracted, **kwargs):
         """Keep the matching index in step, as the services do."""
         if create and extracted is not False:

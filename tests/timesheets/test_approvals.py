@@ -139,10 +139,10 @@ def test_approvals_query_count_is_pinned_and_constant(client_for, seller_owner, 
             TimesheetFactory(contract=c, status="approved", submitted_minutes=90, approved_minutes=90)
 
     add(1)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get("/time/approvals/?show=history&freelancer=a&week=2026-W11")
     add(6)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get("/time/approvals/?show=history&week=2026-W11")
     assert len(rows(response.content.decode())) == 7
 
