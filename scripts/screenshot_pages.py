@@ -67,7 +67,6 @@ def _open_invoice() -> str:
 
 def PAGES(maybe):  # noqa: N802 - a table built at run time
     return [
-        ("seller-home", SELLER, "/"),
         ("freelancer-home", FREELANCER, "/"),
         ("seller-invoice", SELLER, _open_invoice),
         ("seller-approvals", SELLER, "/time/approvals/"),
