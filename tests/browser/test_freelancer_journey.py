@@ -417,8 +417,17 @@ def see_earnings_and_bonus(page, worked: int) -> None:
     pay = (Decimal(worked) * Decimal("10.00") / 60).quantize(CENT, rounding=ROUND_HALF_UP)
     hours = format((Decimal(worked) / 60).quantize(Decimal("0.0001")).normalize(), "f")
     week = f"{week_start().day} {week_start():%b %Y}"
+    fee = (Decimal(worked) * Decimal("12.00") / 60).quantize(CENT, rounding=ROUND_HALF_UP) - pay  # bill rate 12.00
     assert rows_of(page.locator("#work-heading + table")) == [
-        [week, "Baltic Socks", "Hours: Amazon buyer-messages agent", f"{hours} h × 10.00 = {pay} USD", "Open"]
+        [
+            week,
+            "Baltic Socks",
+            "Hours: Amazon buyer-messages agent",
+            f"{hours} h × 10.00 = {pay} USD",
+            f"{fee} (20 %)",
+            f"{pay + fee} USD",
+            "Open",
+        ]
     ]
     bonus = (pay * 5 / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     reviews = ", ".join(
